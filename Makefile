@@ -1,0 +1,68 @@
+# The project's vocabulary: run, test, lint, format. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# What `make test` runs against: the real PostgreSQL and Redis on this machine.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/usmle_quiz
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret-$$(hostname) \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=testserver,localhost,127.0.0.1 LOG_LEVEL=WARNING
+
+# Production-like values for `manage.py check --deploy`.
+DEPLOY_ENV := DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
+	ALLOWED_HOSTS=quiz.example.org CSRF_TRUSTED_ORIGINS=https://quiz.example.org \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECURE_PROXY_SSL_HEADER=true \
+	EMAIL_URL=smtp://mailer:secret@mail.example.org:587
+
+.PHONY: help
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# The venv is built once and reinstalled only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed ## build .venv with a Python >= 3.12
+
+.PHONY: run
+run: venv ## serve the demo on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set)
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+.PHONY: services
+services: ## start PostgreSQL and Redis if they are not running
+	@bin/services-up
+
+.PHONY: test
+test: venv services ## the whole suite against PostgreSQL and Redis
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: venv ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: format
+format: venv ## ruff fix and format
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: check
+check: venv services ## migrations up to date; deploy checks clean with production settings
+	DEBUG=true DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+.PHONY: clean
+clean: ## remove the venv, collected static files and the SQLite database
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache

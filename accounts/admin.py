@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from accounts.models import Cohort, User
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = [
+        "username",
+        "email",
+        "display_name",
+        "cohort",
+        "graduation_year",
+        "show_on_leaderboard",
+        "is_staff",
+    ]
+    list_filter = ["is_staff", "is_active", "show_on_leaderboard", "cohort"]
+    list_select_related = ["cohort"]
+    search_fields = ["username", "email", "display_name"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("Student profile", {"fields": ["display_name", "cohort", "graduation_year", "show_on_leaderboard"]}),
+    )

@@ -1,0 +1,31 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from accounts.models import Cohort, User
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(max_length=254, help_text="For password resets. Never shown to others.")
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.all(),
+        required=False,
+        empty_label="No cohort",
+        help_text="Your school or class year, if it is listed.",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email already exists.")
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "cohort", "graduation_year", "show_on_leaderboard"]
+        labels = {"show_on_leaderboard": "Show me on public leaderboards"}

@@ -1,0 +1,37 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Cohort(models.Model):
+    """A school or a class year; students pick one and boards can filter by it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    display_name = models.CharField(
+        max_length=60, blank=True, help_text="Shown on leaderboards instead of the username."
+    )
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="students"
+    )
+    graduation_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+    )
+    show_on_leaderboard = models.BooleanField(
+        default=True, help_text="Untick to stay off public leaderboards (you still see your rank)."
+    )
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username

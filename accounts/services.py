@@ -1,0 +1,28 @@
+from django.db import transaction
+
+from accounts.models import Cohort, User
+
+
+@transaction.atomic
+def user_create(*, username: str, email: str, password: str, cohort: Cohort | None = None) -> User:
+    user = User(username=username, email=email, cohort=cohort)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def user_profile_update(
+    *,
+    user: User,
+    display_name: str,
+    cohort: Cohort | None,
+    graduation_year: int | None,
+    show_on_leaderboard: bool,
+) -> User:
+    user.display_name = display_name
+    user.cohort = cohort
+    user.graduation_year = graduation_year
+    user.show_on_leaderboard = show_on_leaderboard
+    user.save(update_fields=["display_name", "cohort", "graduation_year", "show_on_leaderboard"])
+    return user

@@ -1,0 +1,125 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from quizzes.models import MAX_CHOICES, Choice, Question, Subject, System
+from quizzes.question_rules import ChoiceData, choice_problems
+from quizzes.services import question_render, questions_set_status
+
+
+class ChoiceFormSet(BaseInlineFormSet):
+    """Shows the question invariants (4-6 choices, unique letters, one correct) as form errors."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problems = choice_problems(
+            ChoiceData(data.get("letter", ""), data.get("text", ""), bool(data.get("is_correct")))
+            for data in kept
+        )
+        if problems:
+            raise ValidationError([problem[0].upper() + problem[1:] + "." for problem in problems])
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    extra = 5
+    max_num = MAX_CHOICES
+    fields = ["letter", "text", "is_correct"]
+
+    def get_extra(self, request: HttpRequest, obj: Question | None = None, **kwargs) -> int:
+        return 0 if obj else 5
+
+
+@admin.register(Subject, System)
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "ordering"]
+    list_editable = ["ordering"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    inlines = [ChoiceInline]
+    list_display = [
+        "external_id",
+        "lead_in_short",
+        "subject",
+        "system",
+        "difficulty",
+        "status",
+        "updated_at",
+        "preview_link",
+    ]
+    list_filter = ["status", "subject", "system", "difficulty"]
+    list_select_related = ["subject", "system"]
+    search_fields = ["stem", "external_id"]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["external_id", "status", "subject", "system", "difficulty"]}),
+        ("Content (Markdown)", {"fields": ["stem", "lead_in", "explanation", "educational_objective"]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description="Lead-in")
+    def lead_in_short(self, question: Question) -> str:
+        return question.lead_in[:80]
+
+    @admin.display(description="Preview")
+    def preview_link(self, question: Question) -> str:
+        url = reverse("admin:quizzes_question_preview", args=[question.pk])
+        return format_html('<a href="{}">Preview</a>', url)
+
+    def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
+        question_render(question=obj)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish selected questions")
+    def publish(self, request: HttpRequest, queryset) -> None:
+        changed = questions_set_status(questions=queryset, status=Question.Status.PUBLISHED)
+        self.message_user(request, f"{changed} question(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected questions (back to draft)")
+    def unpublish(self, request: HttpRequest, queryset) -> None:
+        changed = questions_set_status(questions=queryset, status=Question.Status.DRAFT)
+        self.message_user(request, f"{changed} question(s) moved back to draft.", messages.SUCCESS)
+
+    def get_urls(self):
+        preview = path(
+            "<int:question_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="quizzes_question_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, question_id: int) -> HttpResponse:
+        """The question exactly as a student sees it, then the explanation as after answering."""
+        question = get_object_or_404(
+            Question.objects.select_related("subject", "system").prefetch_related("choices"),
+            pk=question_id,
+        )
+        if not self.has_view_permission(request, question):
+            return HttpResponse(status=403)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview of {question.external_id}",
+            "opts": self.model._meta,
+            "original": question,
+            "question": question,
+            "choices": list(question.choices.all()),
+        }
+        return TemplateResponse(request, "admin/quizzes/question/preview.html", context)

@@ -1,0 +1,115 @@
+"""Shared fixtures: students, staff, and a small published question bank.
+
+Tests run against the real PostgreSQL and Redis that `make test` points at.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import Cohort, User
+from quizzes.models import Choice, Question, Subject, System
+from quizzes.services import question_render
+
+PASSWORD = "correct-horse-battery-9"
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher_and_clean_cache(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(username: str | None = None, **fields) -> User:
+    username = username or f"student{next(_sequence)}"
+    user = User(username=username, email=fields.pop("email", f"{username}@example.org"), **fields)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_taxonomy(model: type[Subject] | type[System], name: str) -> Subject | System:
+    from django.utils.text import slugify
+
+    return model.objects.get_or_create(slug=slugify(name.replace("/", " ")), defaults={"name": name})[0]
+
+
+def make_question(
+    *,
+    subject: str = "Pathology",
+    system: str = "Cardiovascular",
+    status: str = Question.Status.PUBLISHED,
+    stem: str | None = None,
+    explanation: str | None = None,
+    correct: str = "B",
+    letters: str = "ABCDE",
+    **fields,
+) -> Question:
+    number = next(_sequence)
+    question = Question(
+        external_id=fields.pop("external_id", f"test-{number}"),
+        stem=stem or f"A {20 + number % 50}-year-old presents with finding number {number}.",
+        lead_in=fields.pop("lead_in", "Which of the following is the most likely diagnosis?"),
+        explanation=explanation or f"Explanation text {number}: the answer is {correct}.",
+        educational_objective=fields.pop("educational_objective", f"Objective {number}."),
+        subject=make_taxonomy(Subject, subject),
+        system=make_taxonomy(System, system),
+        status=status,
+        **fields,
+    )
+    question_render(question=question)
+    question.save()
+    Choice.objects.bulk_create(
+        Choice(
+            question=question,
+            letter=letter,
+            text=f"Choice {letter} of {number}",
+            is_correct=letter == correct,
+        )
+        for letter in letters
+    )
+    return question
+
+
+@pytest.fixture
+def student(db) -> User:
+    return make_user("alice", display_name="Alice A.")
+
+
+@pytest.fixture
+def other_student(db) -> User:
+    return make_user("bob", display_name="Bob B.")
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    return make_user("faculty", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def cohort(db) -> Cohort:
+    return Cohort.objects.create(name="Class of 2028", slug="class-of-2028")
+
+
+@pytest.fixture
+def bank(db) -> list[Question]:
+    """Six published questions over three systems and two subjects, plus one draft."""
+    questions = [
+        make_question(subject=subject, system=system)
+        for subject in ("Pathology", "Pharmacology")
+        for system in ("Cardiovascular", "Renal", "Nervous")
+    ]
+    make_question(subject="Physiology", system="Endocrine", status=Question.Status.DRAFT)
+    return questions
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client
