@@ -32,6 +32,9 @@ class User(AbstractUser):
         default=True, help_text="Untick to stay off public leaderboards (you still see your rank)."
     )
 
+    # "Reset my history": statistics only count activity after this moment.
+    history_reset_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     @property
     def public_name(self) -> str:
         return self.display_name or self.username

@@ -122,3 +122,124 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter}. {self.text[:60]}"
+
+
+class Block(models.Model):
+    """One practice test a student builds: 1-40 items, tutor or timed."""
+
+    class Mode(models.TextChoices):
+        TUTOR = "tutor", "Tutor"
+        TIMED = "timed", "Timed"
+
+    class Pool(models.TextChoices):
+        ALL = "all", "All questions"
+        UNUSED = "unused", "Unused"
+        INCORRECT = "incorrect", "Incorrect"
+        FLAGGED = "flagged", "Flagged"
+
+    SECONDS_PER_ITEM = 90
+    MAX_SIZE = 40
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="blocks")
+    mode = models.CharField(max_length=5, choices=Mode.choices)
+    pool = models.CharField(max_length=10, choices=Pool.choices, default=Pool.ALL)
+    size_requested = models.PositiveSmallIntegerField()
+    item_count = models.PositiveSmallIntegerField()
+    # The slugs the student chose, kept for "what did I practise" (empty = all).
+    subject_slugs = models.JSONField(default=list, blank=True)
+    system_slugs = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Timed blocks only: a server-side clock, 90 s per item from creation.
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    answered_count = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # "My blocks": a student's blocks, newest first.
+            models.Index(fields=["owner", "-created_at"], name="block_owner_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(item_count__gte=1, item_count__lte=40), name="block_1_to_40_items"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Block {self.pk} ({self.mode}, {self.item_count} items)"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def is_timed(self) -> bool:
+        return self.mode == self.Mode.TIMED
+
+    @property
+    def score_percent(self) -> int | None:
+        if self.correct_count is None or not self.item_count:
+            return None
+        return round(100 * self.correct_count / self.item_count)
+
+
+class Item(models.Model):
+    """One question inside one block, with the student's answer to it."""
+
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    chosen_letter = models.CharField(max_length=1, blank=True, default="")
+    is_correct = models.BooleanField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+    time_spent_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["block_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["block", "position"], name="item_position_unique"),
+            models.UniqueConstraint(fields=["block", "question"], name="item_question_once_per_block"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Block {self.block_id} item {self.position}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.chosen_letter)
+
+
+class UserQuestion(models.Model):
+    """A student's history with one question.
+
+    The first_* fields record the first *final* attempt (tutor: when answered;
+    timed: when the block finishes) and never change again, not even after
+    "Reset my history": they are what the score counts. The other fields drive
+    the pools and statistics, and a reset clears them.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="question_history")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="history")
+    first_letter = models.CharField(max_length=1, blank=True, default="")
+    first_correct = models.BooleanField(null=True, blank=True)
+    first_answered_at = models.DateTimeField(null=True, blank=True)
+    # Pool and statistics state (cleared by a history reset).
+    seen = models.BooleanField(default=False)
+    last_correct = models.BooleanField(null=True, blank=True)
+    last_answered_at = models.DateTimeField(null=True, blank=True)
+    times_answered = models.PositiveIntegerField(default=0)
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="user_question_unique"),
+        ]
+        indexes = [
+            # Peer shares: first attempts per question grouped by letter.
+            models.Index(fields=["question", "first_letter"], name="uq_peer_shares"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} / {self.question_id}"

@@ -1,12 +1,21 @@
-"""Reads of the question bank that carry a rule: students only ever see published questions."""
+"""Reads of the question bank and of blocks that carry a rule.
+
+Students only ever see published questions, only their own blocks, and
+never the key of an item before it may be shown.
+"""
 
 from __future__ import annotations
 
+import random
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from quizzes.models import Question, Subject, System
+from accounts.models import User
+from quizzes.models import Block, Item, Question, Subject, System, UserQuestion
 
 
 def published_questions() -> QuerySet[Question]:
@@ -41,3 +50,143 @@ def bank_counts() -> BankCounts:
         by_system=by_system,
         by_subject=counts(Subject),
     )
+
+
+# --- Pools ----------------------------------------------------------------
+
+
+def pool_questions(
+    *,
+    user: User,
+    pool: str,
+    subject_ids: Iterable[int] = (),
+    system_ids: Iterable[int] = (),
+) -> QuerySet[Question]:
+    """Published questions in the student's pool, filtered by subjects and systems (none = all)."""
+    questions = Question.objects.published()
+    subject_ids, system_ids = list(subject_ids), list(system_ids)
+    if subject_ids:
+        questions = questions.filter(subject_id__in=subject_ids)
+    if system_ids:
+        questions = questions.filter(system_id__in=system_ids)
+    history = UserQuestion.objects.filter(user=user, question=OuterRef("pk"))
+    if pool == Block.Pool.UNUSED:
+        questions = questions.exclude(Exists(history.filter(seen=True)))
+    elif pool == Block.Pool.INCORRECT:
+        questions = questions.filter(Exists(history.filter(last_correct=False)))
+    elif pool == Block.Pool.FLAGGED:
+        questions = questions.filter(Exists(history.filter(flagged=True)))
+    return questions
+
+
+@dataclass(frozen=True)
+class PoolCounts:
+    matching: int
+    by_subject: dict[int, int]
+    by_system: dict[int, int]
+
+
+def pool_counts(*, user: User, pool: str, subject_ids: list[int], system_ids: list[int]) -> PoolCounts:
+    """How many questions each box would offer, and how many match the whole choice.
+
+    A subject's count respects the ticked systems and a system's count the
+    ticked subjects, so the numbers answer "what do I get if I tick this too".
+    """
+    by_subject = dict(
+        pool_questions(user=user, pool=pool, system_ids=system_ids)
+        .values_list("subject_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_system = dict(
+        pool_questions(user=user, pool=pool, subject_ids=subject_ids)
+        .values_list("system_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    if subject_ids:
+        matching = sum(count for subject_id, count in by_subject.items() if subject_id in subject_ids)
+    else:
+        matching = sum(by_subject.values())
+    return PoolCounts(matching=matching, by_subject=by_subject, by_system=by_system)
+
+
+def draw_question_ids(questions: QuerySet[Question], size: int) -> list[int]:
+    """Up to `size` distinct question ids, uniformly at random, in random order.
+
+    Reads only the ids of the candidates (an index-only scan) and samples in
+    Python: no ORDER BY random() sorting whole rows. docs/PERFORMANCE.md has
+    the figure for 20,000 questions and a student with 5,000 answered.
+    """
+    ids = list(questions.order_by().values_list("id", flat=True))
+    return random.sample(ids, min(size, len(ids)))
+
+
+# --- Blocks ---------------------------------------------------------------
+
+
+def block_for_owner(*, block_id: int, user: User) -> Block:
+    """The block, or 404 for anyone but its owner (never 403: no hint it exists)."""
+    return get_object_or_404(Block, pk=block_id, owner=user)
+
+
+def blocks_for_owner(*, user: User) -> QuerySet[Block]:
+    return Block.objects.filter(owner=user).order_by("-created_at", "-id")
+
+
+def block_item(*, block: Block, position: int) -> Item:
+    return get_object_or_404(
+        Item.objects.select_related("question"),
+        block=block,
+        position=position,
+    )
+
+
+def item_choices(*, item: Item) -> list:
+    return list(item.question.choices.all())
+
+
+@dataclass(frozen=True)
+class NavigatorCell:
+    position: int
+    answered: bool
+    flagged: bool
+
+
+def block_navigator(*, block: Block) -> list[NavigatorCell]:
+    rows = block.items.order_by("position").values_list("position", "chosen_letter", "flagged")
+    return [NavigatorCell(position, bool(letter), flagged) for position, letter, flagged in rows]
+
+
+def first_unanswered_position(*, block: Block) -> int:
+    position = (
+        block.items.filter(chosen_letter="").order_by("position").values_list("position", flat=True).first()
+    )
+    return position or 1
+
+
+def review_items(*, block: Block) -> list[Item]:
+    """Every item of the block with its question, subject, system and choices, in four queries."""
+    return list(
+        block.items.select_related("question", "question__subject", "question__system")
+        .prefetch_related("question__choices")
+        .order_by("position")
+    )
+
+
+def peer_shares(*, question_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Per question, the percentage of all students' first attempts that chose each letter."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        UserQuestion.objects.filter(question_id__in=list(question_ids), first_answered_at__isnull=False)
+        .values_list("question_id", "first_letter")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for question_id, letter, n in rows:
+        counts[question_id][letter] = n
+    shares = {}
+    for question_id, letters in counts.items():
+        total = sum(letters.values())
+        shares[question_id] = {letter: round(100 * n / total) for letter, n in letters.items()}
+    return shares

@@ -11,8 +11,8 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Cohort, User
-from quizzes.models import Choice, Question, Subject, System
-from quizzes.services import question_render
+from quizzes.models import Block, Choice, Question, Subject, System
+from quizzes.services import block_create_from_questions, question_render
 
 PASSWORD = "correct-horse-battery-9"
 _sequence = itertools.count(1)
@@ -113,3 +113,22 @@ def bank(db) -> list[Question]:
 def student_client(client, student):
     client.force_login(student)
     return client
+
+
+def make_block(owner: User, questions: list[Question], mode: str = Block.Mode.TUTOR) -> Block:
+    """A block of exactly these questions, in this order."""
+    return block_create_from_questions(
+        owner=owner,
+        mode=mode,
+        pool=Block.Pool.ALL,
+        size_requested=len(questions),
+        question_ids=[question.pk for question in questions],
+    )
+
+
+def correct_letter(question: Question) -> str:
+    return question.choices.get(is_correct=True).letter
+
+
+def wrong_letter(question: Question) -> str:
+    return question.choices.filter(is_correct=False).order_by("letter").first().letter

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from quizzes.views import stats
 from usmle_quiz import health, views
 
 admin.site.site_header = "USMLE Quiz administration"
@@ -10,6 +11,9 @@ admin.site.site_title = "USMLE Quiz admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("quizzes/", include("quizzes.urls")),
+    path("stats/", stats.stats, name="stats"),
+    path("stats/reset/", stats.stats_reset, name="stats_reset"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),

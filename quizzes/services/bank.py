@@ -1,4 +1,4 @@
-"""Writes to the question bank: render, save, import, publish."""
+"""Writes to the question bank: render, import, publish."""
 
 from __future__ import annotations
 

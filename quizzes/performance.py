@@ -1,0 +1,118 @@
+"""What /stats/ shows a student: accuracy by subject and system, usage, time, trend.
+
+Statistics count final answers given since the student's last history reset;
+the score counts first attempts, which a reset never touches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from accounts.models import User
+from quizzes.models import Block, Item, Question, UserQuestion
+
+
+@dataclass(frozen=True)
+class AccuracyRow:
+    name: str
+    answered: int
+    correct: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.answered) if self.answered else 0
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    block_id: int
+    percent: int
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Performance:
+    answered: int
+    correct: int
+    average_ms: int
+    score: int
+    used: int
+    published: int
+    by_subject: list[AccuracyRow]
+    by_system: list[AccuracyRow]
+    trend: list[TrendPoint]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.answered) if self.answered else 0
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.published - self.used)
+
+    @property
+    def trend_points(self) -> str:
+        return " ".join(f"{point.x:.1f},{point.y:.1f}" for point in self.trend)
+
+
+TREND_BLOCKS = 20
+TREND_WIDTH, TREND_HEIGHT = 300, 100
+
+
+def final_answers(*, user: User) -> QuerySet[Item]:
+    """Answers that are final: tutor answers, and answers in finished timed blocks."""
+    items = Item.objects.filter(block__owner=user, answered_at__isnull=False).filter(
+        Q(block__mode=Block.Mode.TUTOR) | Q(block__finished_at__isnull=False)
+    )
+    if user.history_reset_at:
+        items = items.filter(answered_at__gte=user.history_reset_at)
+    return items
+
+
+def _accuracy(items: QuerySet[Item], field: str) -> list[AccuracyRow]:
+    rows = (
+        items.values_list(field)
+        .annotate(answered=Count("id"), correct=Count("id", filter=Q(is_correct=True)))
+        .order_by(field)
+    )
+    return [AccuracyRow(name, answered, correct) for name, answered, correct in rows]
+
+
+def _trend(user: User) -> list[TrendPoint]:
+    blocks = Block.objects.filter(owner=user, finished_at__isnull=False)
+    if user.history_reset_at:
+        blocks = blocks.filter(created_at__gte=user.history_reset_at)
+    recent = list(
+        blocks.order_by("-finished_at").values_list("id", "correct_count", "item_count")[:TREND_BLOCKS]
+    )[::-1]
+    step = TREND_WIDTH / (len(recent) - 1) if len(recent) > 1 else 0
+    points = []
+    for index, (block_id, correct, total) in enumerate(recent):
+        percent = round(100 * (correct or 0) / total)
+        points.append(
+            TrendPoint(block_id, percent, index * step, TREND_HEIGHT - percent * TREND_HEIGHT / 100)
+        )
+    return points
+
+
+def performance_for(*, user: User) -> Performance:
+    """Seven queries, however much the student has answered."""
+    items = final_answers(user=user)
+    totals = items.aggregate(
+        answered=Count("id"), correct=Count("id", filter=Q(is_correct=True)), average=Avg("time_spent_ms")
+    )
+    history = UserQuestion.objects.filter(user=user)
+    return Performance(
+        answered=totals["answered"],
+        correct=totals["correct"],
+        average_ms=int(totals["average"] or 0),
+        score=history.filter(first_correct=True).count(),
+        used=history.filter(seen=True, question__status=Question.Status.PUBLISHED).count(),
+        published=Question.objects.published().count(),
+        by_subject=_accuracy(items, "question__subject__name"),
+        by_system=_accuracy(items, "question__system__name"),
+        trend=_trend(user),
+    )

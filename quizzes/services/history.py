@@ -1,0 +1,99 @@
+"""A student's history with each question: first attempts, pools, resets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from quizzes.models import UserQuestion
+
+
+@dataclass(frozen=True)
+class Attempt:
+    question_id: int
+    letter: str
+    correct: bool
+    at: datetime
+
+
+def history_rows_locked(*, user: User, question_ids: Iterable[int]) -> dict[int, UserQuestion]:
+    """The student's history rows for these questions, created if missing, locked for update.
+
+    Race: two tabs (or two blocks) finalising the same question at once. The
+    insert ignores conflicts so both see one row; the row lock then makes the
+    second wait and see the first attempt already recorded. Rows are locked in
+    question order so two transactions never wait on each other in a cycle.
+    """
+    question_ids = sorted(set(question_ids))
+    UserQuestion.objects.bulk_create(
+        [UserQuestion(user=user, question_id=question_id) for question_id in question_ids],
+        ignore_conflicts=True,
+    )
+    rows = (
+        UserQuestion.objects.select_for_update()
+        .filter(user=user, question_id__in=question_ids)
+        .order_by("question_id")
+    )
+    return {row.question_id: row for row in rows}
+
+
+def attempts_finalize(*, user: User, attempts: list[Attempt]) -> list[Attempt]:
+    """Record final attempts; returns those that were the student's first at their question.
+
+    Must run inside the caller's transaction (answering or finishing a block),
+    so the attempt and the history change commit together or not at all.
+    """
+    if not attempts:
+        return []
+    rows = history_rows_locked(user=user, question_ids=[attempt.question_id for attempt in attempts])
+    firsts = []
+    for attempt in attempts:
+        row = rows[attempt.question_id]
+        if row.first_answered_at is None:
+            row.first_letter = attempt.letter
+            row.first_correct = attempt.correct
+            row.first_answered_at = attempt.at
+            firsts.append(attempt)
+        row.seen = True
+        row.last_correct = attempt.correct
+        row.last_answered_at = attempt.at
+        row.times_answered += 1
+    UserQuestion.objects.bulk_update(
+        rows.values(),
+        [
+            "first_letter",
+            "first_correct",
+            "first_answered_at",
+            "seen",
+            "last_correct",
+            "last_answered_at",
+            "times_answered",
+        ],
+    )
+    return firsts
+
+
+def questions_mark_seen(*, user: User, question_ids: list[int]) -> None:
+    """Questions put in a block leave the "unused" pool."""
+    UserQuestion.objects.bulk_create(
+        [UserQuestion(user=user, question_id=question_id, seen=True) for question_id in question_ids],
+        update_conflicts=True,
+        unique_fields=["user", "question"],
+        update_fields=["seen"],
+    )
+
+
+@transaction.atomic
+def history_reset(*, user: User) -> int:
+    """Clear pools and statistics so the bank feels new; first attempts stay (the score depends on them)."""
+    cleared = UserQuestion.objects.filter(user=user).update(
+        seen=False, last_correct=None, last_answered_at=None, times_answered=0, flagged=False
+    )
+    user.history_reset_at = timezone.now()
+    user.save(update_fields=["history_reset_at"])
+    return cleared

@@ -1,0 +1,1 @@
+"""Student pages of the practice loop: build, take, review, performance."""

@@ -1,0 +1,97 @@
+"""My blocks, the review of a finished block, and "Retake incorrect"."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from quizzes.forms import RetakeForm, ReviewFilterForm
+from quizzes.selectors import block_for_owner, blocks_for_owner, peer_shares, review_items
+from quizzes.services import NoQuestionsMatch, block_finish_expired, block_retake_incorrect
+
+BLOCKS_PER_PAGE = 20
+
+
+@login_required
+@require_GET
+def block_list(request: HttpRequest) -> HttpResponse:
+    block_finish_expired(user=request.user)
+    blocks = blocks_for_owner(user=request.user)
+    in_progress = list(blocks.filter(finished_at__isnull=True))
+    finished = Paginator(blocks.filter(finished_at__isnull=False), BLOCKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "quizzes/block_list.html", {"in_progress": in_progress, "finished": finished})
+
+
+def _breakdown(items, key) -> list[dict]:
+    rows = defaultdict(lambda: {"total": 0, "correct": 0})
+    for item in items:
+        row = rows[key(item.question)]
+        row["total"] += 1
+        row["correct"] += bool(item.is_correct)
+    return [
+        {"name": name, **row, "percent": round(100 * row["correct"] / row["total"])}
+        for name, row in sorted(rows.items())
+    ]
+
+
+@login_required
+@require_GET
+def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
+    block = block_for_owner(block_id=block_id, user=request.user)
+    if not block.is_finished:
+        messages.info(request, "Finish the block to see its review.")
+        return redirect("block_resume", block_id=block.pk)
+    filter_form = ReviewFilterForm(request.GET)
+    show = filter_form.cleaned_data.get("show") if filter_form.is_valid() else ""
+    all_items = review_items(block=block)
+    items = [
+        item
+        for item in all_items
+        if show in ("", "all")
+        or (show == "incorrect" and item.is_correct is not True)
+        or (show == "flagged" and item.flagged)
+    ]
+    shares = peer_shares(question_ids=[item.question_id for item in items])
+    context = {
+        "practice_block": block,
+        "items": [
+            (item, list(item.question.choices.all()), shares.get(item.question_id, {})) for item in items
+        ],
+        "show": show or "all",
+        "time_used_ms": int((block.finished_at - block.created_at).total_seconds() * 1000),
+        "omitted": block.item_count - (block.answered_count or 0),
+        "total_time_ms": sum(item.time_spent_ms for item in all_items),
+        "by_subject": _breakdown(all_items, lambda question: question.subject.name),
+        "by_system": _breakdown(all_items, lambda question: question.system.name),
+        "incorrect_count": sum(1 for item in all_items if item.is_correct is False),
+        "retake_form": RetakeForm(),
+    }
+    return render(request, "quizzes/review.html", context)
+
+
+@login_required
+@require_POST
+def block_retake(request: HttpRequest, block_id: int) -> HttpResponse:
+    block = block_for_owner(block_id=block_id, user=request.user)
+    if not block.is_finished:
+        messages.info(request, "Finish the block before retaking its incorrect questions.")
+        return redirect("block_resume", block_id=block.pk)
+    form = RetakeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "400.html", {"message": "Choose tutor or timed mode."}, status=400)
+    try:
+        new_block = block_retake_incorrect(block=block, mode=form.cleaned_data["mode"])
+    except NoQuestionsMatch:
+        messages.info(
+            request, "You answered nothing incorrectly in this block, so there is nothing to retake."
+        )
+        return redirect("block_review", block_id=block.pk)
+    response = redirect("block_resume", block_id=new_block.pk)
+    response.status_code = 303
+    return response

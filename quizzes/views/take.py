@@ -1,0 +1,139 @@
+"""Taking a block: resume, the question screen, answering, flagging, finishing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quizzes.models import LETTERS, Block, Item
+from quizzes.selectors import (
+    block_for_owner,
+    block_item,
+    block_navigator,
+    first_unanswered_position,
+    item_choices,
+    peer_shares,
+)
+from quizzes.services import AnswerOutcome, block_finish, item_answer, item_flag
+from quizzes.services.blocks import DEADLINE_GRACE
+
+
+def _see_other(url: str) -> HttpResponse:
+    """303 after a POST, so a reload never re-sends the form."""
+    response = redirect(url)
+    response.status_code = 303
+    return response
+
+
+def _expire_if_due(block: Block) -> Block:
+    """A timed block whose clock ran out (plus the grace) is finished on the next request."""
+    if block.is_timed and not block.is_finished and timezone.now() > block.deadline + DEADLINE_GRACE:
+        return block_finish(block=block)
+    return block
+
+
+@login_required
+@require_GET
+def block_resume(request: HttpRequest, block_id: int) -> HttpResponse:
+    block = _expire_if_due(block_for_owner(block_id=block_id, user=request.user))
+    if block.is_finished:
+        return redirect("block_review", block_id=block.pk)
+    return redirect("item_detail", block_id=block.pk, position=first_unanswered_position(block=block))
+
+
+def _render_item(
+    request: HttpRequest, block: Block, item: Item, *, status: int = 200, error: str = ""
+) -> HttpResponse:
+    # The key (correct letter, explanation, objective, peer shares) is only
+    # put in the context when it may be shown: a finished block, or a tutor
+    # item already answered. Templates cannot leak what they never receive.
+    reveal = block.is_finished or (not block.is_timed and item.is_answered)
+    context = {
+        "practice_block": block,
+        "item": item,
+        "question": item.question,
+        "choices": item_choices(item=item),
+        "navigator": block_navigator(block=block),
+        "reveal": reveal,
+        "shares": peer_shares(question_ids=[item.question_id]).get(item.question_id, {}) if reveal else {},
+        "error": error,
+        "seconds_left": (
+            max(0, int((block.deadline - timezone.now()).total_seconds()))
+            if block.is_timed and not block.is_finished
+            else None
+        ),
+        "grace_seconds": int(DEADLINE_GRACE.total_seconds()),
+    }
+    return render(request, "quizzes/item.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_detail(request: HttpRequest, block_id: int, position: int) -> HttpResponse:
+    block = block_for_owner(block_id=block_id, user=request.user)
+    if request.method == "GET":
+        was_open = not block.is_finished
+        block = _expire_if_due(block)
+        if was_open and block.is_finished:
+            messages.info(request, "Time is up. The block is finished; here is your review.")
+            return redirect("block_review", block_id=block.pk)
+        return _render_item(request, block, block_item(block=block, position=position))
+
+    item = block_item(block=block, position=position)
+    letter = request.POST.get("choice", "").strip().upper()
+    if len(letter) != 1 or letter not in LETTERS:
+        return _render_item(
+            request, block, item, status=400, error="Choose one of the answer letters, then submit."
+        )
+    result = item_answer(block=block, position=position, letter=letter, elapsed_ms=_elapsed(request))
+    here = reverse("item_detail", args=[block.pk, position])
+
+    match result.outcome:
+        case AnswerOutcome.INVALID:
+            return _render_item(
+                request, block, item, status=400, error=f"This question has no choice {letter}."
+            )
+        case AnswerOutcome.TOO_LATE:
+            return render(request, "quizzes/time_up.html", {"practice_block": block}, status=409)
+        case AnswerOutcome.FINISHED:
+            messages.info(request, "This block is finished, so answers can no longer change.")
+            return _see_other(reverse("block_review", args=[block.pk]))
+        case AnswerOutcome.LOCKED:
+            messages.info(request, "You already answered this question; your first answer stands.")
+            return _see_other(here)
+    if block.is_timed:
+        if position < block.item_count:
+            return _see_other(reverse("item_detail", args=[block.pk, position + 1]))
+        messages.info(request, "Answer saved. That was the last item: review your flags or finish the block.")
+    return _see_other(here)
+
+
+def _elapsed(request: HttpRequest) -> int | None:
+    """Milliseconds the browser says the student spent on the item; None if absent or nonsense."""
+    raw = request.POST.get("elapsed_ms", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@login_required
+@require_POST
+def item_flag_toggle(request: HttpRequest, block_id: int, position: int) -> HttpResponse:
+    block = block_for_owner(block_id=block_id, user=request.user)
+    block_item(block=block, position=position)  # 404 for a position outside the block
+    item = item_flag(block=block, position=position)
+    if request.htmx:
+        return render(
+            request,
+            "quizzes/_partials/_flag_button.html",
+            {"practice_block": block, "item": item, "oob_cell": True},
+        )
+    return _see_other(reverse("item_detail", args=[block.pk, position]))
+
+
+@login_required
+@require_POST
+def block_finish_view(request: HttpRequest, block_id: int) -> HttpResponse:
+    block = block_finish(block=block_for_owner(block_id=block_id, user=request.user))
+    return _see_other(reverse("block_review", args=[block.pk]))
