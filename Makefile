@@ -43,8 +43,16 @@ run: venv ## serve the demo on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_
 services: ## start PostgreSQL and Redis if they are not running
 	@bin/services-up
 
+# Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
+.PHONY: browser-deps
+browser-deps: ## install Debian's Chromium for the browser tests if it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Chromium for the browser tests (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version 2>/dev/null | head -1
+
 .PHONY: test
-test: venv services ## the whole suite against PostgreSQL and Redis
+test: venv services browser-deps ## the whole suite against PostgreSQL and Redis
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 

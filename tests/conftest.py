@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
 from accounts.models import Cohort, User
 from quizzes.models import Block, Choice, Question, Subject, System
@@ -40,6 +41,7 @@ def make_taxonomy(model: type[Subject] | type[System], name: str) -> Subject | S
     return model.objects.get_or_create(slug=slugify(name.replace("/", " ")), defaults={"name": name})[0]
 
 
+@transaction.atomic  # the choice rules are checked at commit: question and choices go together
 def make_question(
     *,
     subject: str = "Pathology",

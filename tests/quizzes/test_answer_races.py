@@ -1,0 +1,104 @@
+"""Answers racing each other over real, separate PostgreSQL connections.
+
+Each thread gets its own database connection (Django opens one per thread),
+so these are true concurrent transactions, not a simulation.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from quizzes.models import Block, Item, UserQuestion
+from tests.conftest import correct_letter, make_block, make_question, make_user, wrong_letter
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(actions):
+    """Start every action at the same instant; return their results (or exceptions)."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            results[index] = action()
+        except Exception as error:  # surfaced to the test below
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, action)) for i, action in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def logged_in_client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_many_tabs_posting_one_tutor_item_store_exactly_one_answer():
+    student = make_user()
+    question = make_question()
+    block = make_block(student, [question], mode=Block.Mode.TUTOR)
+    letters = [correct_letter(question), wrong_letter(question)] * 4
+    clients = [logged_in_client(student) for _ in letters]
+    url = f"/quizzes/{block.pk}/q/1/"
+    results = run_together(
+        [
+            lambda c=client, letter=letter: c.post(url, {"choice": letter})
+            for client, letter in zip(clients, letters)
+        ]
+    )
+    assert all(getattr(result, "status_code", None) == 303 for result in results), results
+    item = Item.objects.get(block=block, position=1)
+    history = UserQuestion.objects.get(user=student, question=question)
+    assert item.chosen_letter in letters
+    assert history.times_answered == 1
+    assert history.first_letter == item.chosen_letter
+    assert history.first_correct == item.is_correct
+
+
+def test_finish_racing_an_answer_never_leaves_an_answer_unfinalised():
+    student = make_user()
+    questions = [make_question() for _ in range(3)]
+    for _ in range(5):
+        block = make_block(student, questions, mode=Block.Mode.TIMED)
+        answering, finishing = logged_in_client(student), logged_in_client(student)
+        run_together(
+            [
+                lambda b=block: answering.post(
+                    f"/quizzes/{b.pk}/q/1/", {"choice": correct_letter(questions[0])}
+                ),
+                lambda b=block: finishing.post(f"/quizzes/{b.pk}/finish/"),
+            ]
+        )
+        block.refresh_from_db()
+        item = block.items.get(position=1)
+        assert block.is_finished
+        # either the answer made it in before the finish (and was scored), or it was refused
+        assert block.correct_count == (1 if item.is_answered else 0)
+
+
+def test_two_blocks_answering_the_same_question_at_once_record_one_first_attempt():
+    student = make_user()
+    question = make_question()
+    blocks = [make_block(student, [question], mode=Block.Mode.TUTOR) for _ in range(4)]
+    clients = [logged_in_client(student) for _ in blocks]
+    run_together(
+        [
+            lambda c=client, b=block: c.post(f"/quizzes/{b.pk}/q/1/", {"choice": correct_letter(question)})
+            for client, block in zip(clients, blocks)
+        ]
+    )
+    history = UserQuestion.objects.get(user=student, question=question)
+    assert history.times_answered == 4
+    assert history.first_correct is True
+    assert UserQuestion.objects.filter(user=student, question=question).count() == 1
