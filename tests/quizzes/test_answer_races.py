@@ -54,7 +54,7 @@ def test_many_tabs_posting_one_tutor_item_store_exactly_one_answer():
     results = run_together(
         [
             lambda c=client, letter=letter: c.post(url, {"choice": letter})
-            for client, letter in zip(clients, letters)
+            for client, letter in zip(clients, letters, strict=True)
         ]
     )
     assert all(getattr(result, "status_code", None) == 303 for result in results), results
@@ -71,13 +71,13 @@ def test_finish_racing_an_answer_never_leaves_an_answer_unfinalised():
     questions = [make_question() for _ in range(3)]
     for _ in range(5):
         block = make_block(student, questions, mode=Block.Mode.TIMED)
+        answer_url, finish_url = f"/quizzes/{block.pk}/q/1/", f"/quizzes/{block.pk}/finish/"
         answering, finishing = logged_in_client(student), logged_in_client(student)
+        letter = correct_letter(questions[0])
         run_together(
             [
-                lambda b=block: answering.post(
-                    f"/quizzes/{b.pk}/q/1/", {"choice": correct_letter(questions[0])}
-                ),
-                lambda b=block: finishing.post(f"/quizzes/{b.pk}/finish/"),
+                lambda c=answering, url=answer_url, data={"choice": letter}: c.post(url, data),
+                lambda c=finishing, url=finish_url: c.post(url),
             ]
         )
         block.refresh_from_db()
@@ -95,7 +95,7 @@ def test_two_blocks_answering_the_same_question_at_once_record_one_first_attempt
     run_together(
         [
             lambda c=client, b=block: c.post(f"/quizzes/{b.pk}/q/1/", {"choice": correct_letter(question)})
-            for client, block in zip(clients, blocks)
+            for client, block in zip(clients, blocks, strict=True)
         ]
     )
     history = UserQuestion.objects.get(user=student, question=question)
