@@ -17,6 +17,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages (like the admin's) that name no icon.
+    path("favicon.ico", views.favicon),
 ]
 
 if "debug_toolbar" in settings.INSTALLED_APPS:

@@ -65,6 +65,10 @@ def page(chromium, live_server, browser_settings, request):
     page.problems = []
     page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
     page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and page.problems.append(f"{response.status} {response.url}"),
+    )
     page.on("dialog", lambda dialog: dialog.accept())
     page.shot = Shots(page, request.node.name)
     yield page

@@ -60,3 +60,9 @@ def test_logout_is_a_post_form_with_csrf(student_client):
 
 def test_home_refuses_post(client):
     assert client.post("/").status_code == 405
+
+
+def test_favicon_ico_points_at_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/static/img/favicon.")

@@ -68,11 +68,19 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _fill(self, questions: int, history: int) -> User:
-        student, _ = User.objects.get_or_create(username="bench-student", defaults={"email": "bench@example.org"})
+        student, _ = User.objects.get_or_create(
+            username="bench-student", defaults={"email": "bench@example.org"}
+        )
         existing = Question.objects.published().count()
         if existing < questions:
-            subjects = [Subject.objects.get_or_create(slug=f"s{n}", defaults={"name": f"Subject {n}"})[0] for n in range(9)]
-            systems = [System.objects.get_or_create(slug=f"y{n}", defaults={"name": f"System {n}"})[0] for n in range(11)]
+            subjects = [
+                Subject.objects.get_or_create(slug=f"s{n}", defaults={"name": f"Subject {n}"})[0]
+                for n in range(9)
+            ]
+            systems = [
+                System.objects.get_or_create(slug=f"y{n}", defaults={"name": f"System {n}"})[0]
+                for n in range(11)
+            ]
             self.stdout.write(f"creating {questions - existing} questions...")
             for start in range(existing, questions, 2_000):
                 batch = Question.objects.bulk_create(
