@@ -119,3 +119,58 @@ def test_create_test_count_updates_when_a_box_is_ticked(page, small_bank):
     expect(page.locator("#match-line")).to_contain_text("3 questions match")
     page.shot("live-counts")
     assert page.problems == []
+
+
+def test_close_the_tab_resume_with_the_clock_running_then_review_retake_and_stats(page, small_bank):
+    """The practice loop's "done when", as a new student would do it."""
+    for _ in range(2):  # enough questions for a 10-item block from two systems
+        make_question(system="Cardiovascular", subject="Pathology")
+    make_user("resumer")
+    log_in(page, "resumer")
+    page.goto("/quizzes/new/")
+    page.check("#system-renal")
+    page.check("#system-cardiovascular")
+    page.fill("#id_size", "10")
+    page.check("input[name=mode][value=timed]")
+    page.click("text=Start the block")
+    expect(page.locator(".item-counter")).to_have_text("Item 1 of 10")
+    for position in range(1, 4):
+        expect(page.locator(".item-counter")).to_have_text(f"Item {position} of 10")
+        page.keyboard.press("a")
+        page.keyboard.press("Enter")
+    expect(page.locator(".item-counter")).to_have_text("Item 4 of 10")
+    seconds_before = int(page.locator("#block-screen").get_attribute("data-seconds-left"))
+
+    # close the tab; the session lives on in the browser's cookies
+    context = page.context
+    page.close()
+    page = context.new_page()
+    page.goto("/quizzes/")
+    page.shot = lambda step: page.screenshot(
+        path=f"test-artifacts/screenshots/resume-{step}.png", full_page=True
+    )
+    page.shot("my-blocks")
+    page.click("text=Resume")
+    expect(page.locator(".item-counter")).to_have_text("Item 4 of 10")
+    seconds_after = int(page.locator("#block-screen").get_attribute("data-seconds-left"))
+    assert seconds_after <= seconds_before  # the clock kept running
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=End block")
+    expect(page.locator("h1")).to_have_text("Review")
+    expect(page.locator(".review-item")).to_have_count(10)
+    expect(page.locator(".explanation")).to_have_count(10)
+    expect(page.locator(".peer-share").first).to_contain_text("% chose this")
+    page.shot("review")
+
+    incorrect = page.locator(".tag-wrong").count()
+    if incorrect:
+        page.select_option("#retake-mode", "tutor")
+        page.click("text=Retake incorrect")
+        expect(page.locator(".mode-badge")).to_contain_text("Tutor mode")
+        expect(page.locator(".item-counter")).to_have_text(f"Item 1 of {incorrect}")
+
+    page.goto("/stats/")
+    expect(page.locator(".tile-value").first).to_contain_text("%")
+    expect(page.locator("text=3 answers")).to_be_visible()
+    expect(page.locator("#by-system")).to_be_visible()
+    page.shot("stats")

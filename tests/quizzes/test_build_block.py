@@ -110,8 +110,11 @@ def test_incorrect_and_flagged_pools(student_client, student, bank):
     assert list(flagged.items.values_list("question_id", flat=True)) == [bank[1].pk]
 
 
-def test_live_counts_fragment_follows_the_ticked_boxes_and_pool(student_client, student, bank):
-    response = student_client.get("/quizzes/new/counts/", {"pool": "all", "systems": ["renal"]})
+def test_live_counts_fragment_follows_the_ticked_boxes_and_pool(
+    student_client, student, bank, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        response = student_client.get("/quizzes/new/counts/", {"pool": "all", "systems": ["renal"]})
     assert response.status_code == 200
     assert "<strong>2</strong> questions match" in response.text
     # subject counts respect the ticked system; out-of-band swaps update every box
