@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from accounts.models import Cohort, User
+from leaderboard.services import score_student_changed
 
 
 @transaction.atomic
@@ -12,6 +13,7 @@ def user_create(*, username: str, email: str, password: str, cohort: Cohort | No
     return user
 
 
+@transaction.atomic
 def user_profile_update(
     *,
     user: User,
@@ -20,9 +22,17 @@ def user_profile_update(
     graduation_year: int | None,
     show_on_leaderboard: bool,
 ) -> User:
+    # The stored values, not the instance's: a bound ModelForm has already changed those.
+    old_cohort_id, old_visible = (
+        User.objects.select_for_update()
+        .filter(pk=user.pk)
+        .values_list("cohort_id", "show_on_leaderboard")
+        .get()
+    )
     user.display_name = display_name
     user.cohort = cohort
     user.graduation_year = graduation_year
     user.show_on_leaderboard = show_on_leaderboard
     user.save(update_fields=["display_name", "cohort", "graduation_year", "show_on_leaderboard"])
+    score_student_changed(user=user, old_cohort_id=old_cohort_id, old_visible=old_visible)
     return user

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class LeaderboardConfig(AppConfig):
     name = "leaderboard"
+    verbose_name = "Leaderboards"

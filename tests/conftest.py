@@ -21,7 +21,12 @@ _sequence = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_clean_cache(settings):
+    from leaderboard import sorted_sets
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Boards rebuild their Redis mirror inside the request in tests, not in a thread.
+    settings.LEADERBOARD_REBUILD_INLINE = True
+    sorted_sets.reset_circuit()
     cache.clear()
     yield
     cache.clear()

@@ -213,8 +213,7 @@ def _finish_locked(*, block: Block, now) -> None:
         attempts_finalize(
             user=block.owner,
             attempts=[
-                Attempt(item.question_id, item.chosen_letter, bool(item.is_correct), item.answered_at or now)
-                for item in answered
+                Attempt(item.question_id, item.chosen_letter, bool(item.is_correct), now) for item in answered
             ],
         )
     block.finished_at = now

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from leaderboard.services import FirstAttempt, score_record
 from quizzes.models import UserQuestion
 
 
@@ -18,7 +19,7 @@ class Attempt:
     question_id: int
     letter: str
     correct: bool
-    at: datetime
+    at: datetime  # when the attempt became final: the answer (tutor) or the block's end (timed)
 
 
 def history_rows_locked(*, user: User, question_ids: Iterable[int]) -> dict[int, UserQuestion]:
@@ -46,7 +47,8 @@ def attempts_finalize(*, user: User, attempts: list[Attempt]) -> list[Attempt]:
     """Record final attempts; returns those that were the student's first at their question.
 
     Must run inside the caller's transaction (answering or finishing a block),
-    so the attempt and the history change commit together or not at all.
+    so the attempt, the history and the score aggregates commit together or
+    not at all.
     """
     if not attempts:
         return []
@@ -75,6 +77,7 @@ def attempts_finalize(*, user: User, attempts: list[Attempt]) -> list[Attempt]:
             "times_answered",
         ],
     )
+    score_record(user=user, attempts=[FirstAttempt(a.question_id, a.correct, a.at) for a in firsts])
     return firsts
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from leaderboard.selectors import Board, rank_of
 from quizzes.performance import TREND_HEIGHT, TREND_WIDTH, performance_for
 from quizzes.services import history_reset
 
@@ -15,6 +16,7 @@ from quizzes.services import history_reset
 def stats(request: HttpRequest) -> HttpResponse:
     context = {
         "performance": performance_for(user=request.user),
+        "position": rank_of(board=Board.of(period="all"), user=request.user),
         "trend_width": TREND_WIDTH,
         "trend_height": TREND_HEIGHT,
         "trend_midline": TREND_HEIGHT // 2,

@@ -1,0 +1,25 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from leaderboard.services import aggregates_rebuild, sorted_sets_rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute every score aggregate from the first-attempt history, then refill the Redis sorted sets."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--redis-only", action="store_true", help="only refill Redis from the aggregates")
+
+    def handle(self, *args, redis_only: bool, **options):
+        started = time.monotonic()
+        if not redis_only:
+            for table, rows in aggregates_rebuild().items():
+                self.stdout.write(f"{table}: {rows} rows")
+        written = sorted_sets_rebuild()
+        self.stdout.write(
+            f"Redis: {written} rows mirrored" if written else "Redis: not configured or not reachable"
+        )
+        self.stdout.write(self.style.SUCCESS(f"done in {time.monotonic() - started:.1f} s"))

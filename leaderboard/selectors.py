@@ -1,0 +1,230 @@
+"""Reading the boards: a page of ranked rows, and a student's own exact rank.
+
+Redis sorted sets answer both in O(log N) when they are complete; otherwise
+PostgreSQL answers from the same aggregates (slower at depth, never wrong).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Cohort, User
+from leaderboard import sorted_sets
+from leaderboard.models import AllTimeScore, SubjectScore, WeeklyScore
+from leaderboard.ranking import week_of
+from quizzes.models import Subject
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Board:
+    period: str  # "all" or "week"
+    week: date | None = None
+    subject: Subject | None = None
+    cohort: Cohort | None = None
+
+    @classmethod
+    def of(
+        cls, *, period: str = "all", subject: Subject | None = None, cohort: Cohort | None = None
+    ) -> Board:
+        # Subject boards are all-time: there is no per-subject weekly aggregate.
+        if subject is not None:
+            period = "all"
+        week = week_of(timezone.now()) if period == "week" else None
+        return cls(period=period, week=week, subject=subject, cohort=cohort)
+
+    @property
+    def kind(self) -> str:
+        return "subject" if self.subject else ("week" if self.period == "week" else "all")
+
+    @property
+    def scope(self) -> object:
+        return self.subject.pk if self.subject else self.week
+
+    @property
+    def redis_key(self) -> str:
+        return sorted_sets.board_key(self.kind, self.scope, self.cohort.pk if self.cohort else None)
+
+    @property
+    def cache_id(self) -> str:
+        return f"{self.kind}:{self.scope}:{self.cohort.pk if self.cohort else '-'}"
+
+    def rows(self) -> QuerySet:
+        """Every visible row on this board, in PostgreSQL."""
+        if self.subject:
+            rows = SubjectScore.objects.filter(subject=self.subject)
+        elif self.week:
+            rows = WeeklyScore.objects.filter(week=self.week)
+        else:
+            rows = AllTimeScore.objects.all()
+        if self.cohort:
+            rows = rows.filter(cohort=self.cohort)
+        return rows.filter(visible=True)
+
+    def row_of(self, user: User):
+        """This student's row on this board (hidden or not), or None if they have no first attempt on it."""
+        if self.subject:
+            rows = SubjectScore.objects.filter(subject=self.subject)
+        elif self.week:
+            rows = WeeklyScore.objects.filter(week=self.week)
+        else:
+            rows = AllTimeScore.objects.all()
+        return rows.filter(user=user).first()
+
+
+ORDER = ["-rank_key", "user_id"]
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    user_id: int
+    name: str
+    cohort: str
+    score: int
+    answered: int
+
+    @property
+    def accuracy(self) -> int:
+        return round(100 * self.score / self.answered) if self.answered else 0
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    rows: list[BoardRow]
+    total: int
+    number: int
+    source: str  # "redis" or "postgresql"
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def _rows_for(board: Board, user_ids: list[int], first_rank: int) -> list[BoardRow]:
+    rows = {
+        row.user_id: row
+        for row in board.rows()
+        .filter(user_id__in=user_ids)
+        .select_related("user", "user__cohort")
+        .only("user_id", "score", "answered", "user__username", "user__display_name", "user__cohort__name")
+    }
+    return [
+        BoardRow(
+            rank=first_rank + index,
+            user_id=user_id,
+            name=rows[user_id].user.public_name,
+            cohort=rows[user_id].user.cohort.name if rows[user_id].user.cohort else "",
+            score=rows[user_id].score,
+            answered=rows[user_id].answered,
+        )
+        for index, user_id in enumerate(user_ids)
+        if user_id in rows
+    ]
+
+
+def leaderboard_page(*, board: Board, page: int) -> BoardPage:
+    """Page `page` (1-based, clamped to the last page) of the board."""
+    redis = sorted_sets.ready_client()
+    if redis is not None:
+        try:
+            total = redis.zcard(board.redis_key)
+            page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+            start = (page - 1) * PAGE_SIZE
+            members = redis.zrevrange(board.redis_key, start, start + PAGE_SIZE - 1)
+            user_ids = [sorted_sets.user_of(m) for m in members]
+            return BoardPage(_rows_for(board, user_ids, start + 1), total, page, "redis")
+        except Exception:
+            sorted_sets.trip()
+    # PostgreSQL: a page by OFFSET over the board's index. Slower deep down,
+    # which is why Redis answers whenever it can.
+    rows = board.rows()
+    total = rows.count()
+    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    start = (page - 1) * PAGE_SIZE
+    user_ids = list(rows.order_by(*ORDER).values_list("user_id", flat=True)[start : start + PAGE_SIZE])
+    return BoardPage(_rows_for(board, user_ids, start + 1), total, page, "postgresql")
+
+
+@dataclass(frozen=True)
+class Position:
+    rank: int
+    total: int  # students on the board, counting this one even when hidden
+    row: BoardRow
+    hidden: bool
+
+    @property
+    def page(self) -> int:
+        return (self.rank - 1) // PAGE_SIZE + 1
+
+    @property
+    def better_than_percent(self) -> int:
+        """Share of the other students on the board ranked below this one."""
+        if self.total <= 1:
+            return 100
+        return round(100 * (self.total - self.rank) / (self.total - 1))
+
+
+def rank_of(*, board: Board, user: User) -> Position | None:
+    """The student's exact rank on the board (None before their first attempt there)."""
+    row = board.row_of(user)
+    if row is None:
+        return None
+    if board.cohort and row.cohort_id != board.cohort.pk:
+        return None
+    hidden = not row.visible
+    rank, total = _rank_from_redis(board, user, row, hidden)
+    if rank is None:
+        ahead = board.rows().filter(
+            Q(rank_key__gt=row.rank_key) | Q(rank_key=row.rank_key, user_id__lt=user.pk)
+        )
+        rank, total = ahead.count() + 1, board.rows().count() + (1 if hidden else 0)
+    own = BoardRow(
+        rank=rank,
+        user_id=user.pk,
+        name=user.public_name,
+        cohort=user.cohort.name if user.cohort else "",
+        score=row.score,
+        answered=row.answered,
+    )
+    return Position(rank=rank, total=total, row=own, hidden=hidden)
+
+
+def _rank_from_redis(board: Board, user: User, row, hidden: bool) -> tuple[int | None, int]:
+    redis = sorted_sets.ready_client()
+    if redis is None:
+        return None, 0
+    key, member = board.redis_key, sorted_sets.member(user.pk)
+    try:
+        if hidden:
+            # Where the student would stand: everyone strictly ahead, plus equal keys with lower ids.
+            ahead = redis.zcount(key, f"({row.rank_key}", "+inf")
+            ties = redis.zrangebyscore(key, row.rank_key, row.rank_key)
+            ahead += sum(1 for m in ties if sorted_sets.user_of(m) < user.pk)
+            return ahead + 1, redis.zcard(key) + 1
+        pipe = redis.pipeline(transaction=False)
+        pipe.zscore(key, member)
+        pipe.zrevrank(key, member)
+        pipe.zcard(key)
+        score, rank, total = pipe.execute()
+        if score is None or int(score) != row.rank_key:
+            # Self-heal: the mirror missed a write (Redis was briefly away). PostgreSQL is right.
+            redis.zadd(key, {member: row.rank_key})
+            rank, total = redis.zrevrank(key, member), redis.zcard(key)
+        return rank + 1, total
+    except Exception:
+        sorted_sets.trip()
+        return None, 0

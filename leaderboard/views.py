@@ -1,0 +1,110 @@
+"""/leaderboard/: the boards, their shared rows cached, the student's own position never cached."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from accounts.models import Cohort
+from leaderboard.selectors import Board, BoardPage, leaderboard_page, rank_of
+from quizzes.models import Subject
+
+
+@dataclass(frozen=True)
+class SharedPage:
+    """The part of a board page that is the same for every student: cached."""
+
+    rows_html: str
+    number: int
+    num_pages: int
+    total: int
+
+
+def _board_from(request: HttpRequest) -> tuple[Board | None, str]:
+    period = request.GET.get("period", "all") or "all"
+    if period not in ("all", "week"):
+        return None, "The period must be “all” or “week”."
+    subject = cohort = None
+    if slug := request.GET.get("subject"):
+        subject = Subject.objects.filter(slug=slug).first()
+        if subject is None:
+            return None, "There is no such subject."
+    if slug := request.GET.get("cohort"):
+        cohort = Cohort.objects.filter(slug=slug).first()
+        if cohort is None:
+            return None, "There is no such cohort."
+    return Board.of(period=period, subject=subject, cohort=cohort), ""
+
+
+def _page_number(raw: str) -> int:
+    return int(raw) if raw.isdigit() and len(raw) < 9 and int(raw) > 0 else 1
+
+
+def _shared_page(board: Board, page: int) -> SharedPage:
+    key = f"leaderboard:page:{board.cache_id}:{page}"
+    shared = cache.get(key)
+    if shared is None:
+        result: BoardPage = leaderboard_page(board=board, page=page)
+        rows_html = render_to_string("leaderboard/_partials/_rows.html", {"rows": result.rows})
+        shared = SharedPage(rows_html, result.number, result.num_pages, result.total)
+        cache.set(key, shared, settings.LEADERBOARD_CACHE_SECONDS)
+    return shared
+
+
+def _highlight(rows_html: str, user_id: int) -> str:
+    """Mark the student's own row in the shared HTML (a string edit: the cached part stays shared)."""
+    return rows_html.replace(
+        f'<tr data-user="{user_id}">', f'<tr data-user="{user_id}" class="is-me" aria-current="true">', 1
+    )
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    current, error = _board_from(request)
+    context = {
+        "subjects": Subject.objects.all(),
+        "cohorts": Cohort.objects.all(),
+        "period": request.GET.get("period", "all"),
+        "subject_slug": request.GET.get("subject", ""),
+        "cohort_slug": request.GET.get("cohort", ""),
+    }
+    if current is None:
+        return render(request, "leaderboard/board.html", {**context, "error": error}, status=400)
+    position = rank_of(board=current, user=request.user)
+    raw_page = request.GET.get("page", "")
+    page = position.page if raw_page == "me" and position else _page_number(raw_page)
+    shared = _shared_page(current, page)
+    on_page = bool(position and not position.hidden and position.page == shared.number)
+    context.update(
+        board=current,
+        shared=shared,
+        rows_html=_highlight(shared.rows_html, request.user.pk),
+        position=position,
+        on_page=on_page,
+        query=_query(request),
+    )
+    return render(request, "leaderboard/board.html", context)
+
+
+@login_required
+@require_GET
+def board_rows(request: HttpRequest) -> HttpResponse:
+    """The shared rows alone, for the live refresh (htmx, every 20 seconds)."""
+    current, error = _board_from(request)
+    if current is None:
+        return HttpResponse(error, status=400)
+    shared = _shared_page(current, _page_number(request.GET.get("page", "")))
+    return HttpResponse(_highlight(shared.rows_html, request.user.pk))
+
+
+def _query(request: HttpRequest) -> str:
+    """The board's filters as a query string, without the page."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
