@@ -68,6 +68,24 @@ bench: venv services ## time block building with 20,000 questions and a 5,000-an
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(BENCH_ENV) $(PY) manage.py bench_block_draw $(BENCH_ARGS)
 
+# The leaderboard benchmark: a million generated students in their own database.
+LB_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/usmle_quiz_lb_bench
+LB_BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+LB_BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-not-secret DATABASE_URL=$(LB_BENCH_DATABASE_URL) \
+	REDIS_URL=$(LB_BENCH_REDIS_URL) SECURE_SSL_REDIRECT=false LOG_LEVEL=WARNING ALLOWED_HOSTS=testserver
+LB_STUDENTS ?= 1000000
+LB_QUESTIONS ?= 20000
+LB_ATTEMPTS ?= 10000000
+
+.PHONY: bench-leaderboard
+bench-leaderboard: venv services ## generate 1,000,000 students (once) and time the boards; updates docs/PERFORMANCE.md
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'usmle_quiz_lb_bench'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres usmle_quiz_lb_bench
+	$(LB_BENCH_ENV) $(PY) manage.py migrate --noinput -v 0
+	$(LB_BENCH_ENV) $(PY) manage.py generate_load_data --students $(LB_STUDENTS) --questions $(LB_QUESTIONS) --attempts $(LB_ATTEMPTS)
+	$(LB_BENCH_ENV) $(PY) manage.py rebuild_leaderboards --redis-only --if-missing
+	$(LB_BENCH_ENV) $(PY) manage.py bench_leaderboard
+
 .PHONY: lint
 lint: venv ## ruff check and format check
 	$(VENV)/bin/ruff check .

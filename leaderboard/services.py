@@ -144,18 +144,23 @@ _RANK_KEY_SQL = f"""
         floor(extract(epoch FROM reached_at - TIMESTAMPTZ '{EPOCH.isoformat()}') / 60)::bigint, {TIME_MAX})))
 """  # the same rule as leaderboard.ranking.rank_key, for millions of rows at once
 
-_AGGREGATE_SQL = """
-    INSERT INTO {table} (user_id{scope_columns}, score, answered, reached_at, rank_key, cohort_id, visible)
-    SELECT uq.user_id{scope_select},
-           count(*) FILTER (WHERE uq.first_correct),
-           count(*),
-           COALESCE(max(uq.first_answered_at) FILTER (WHERE uq.first_correct), min(uq.first_answered_at)),
-           0, u.cohort_id, u.show_on_leaderboard
-      FROM quizzes_userquestion uq
-      JOIN accounts_user u ON u.id = uq.user_id
-      {join}
-     WHERE uq.first_answered_at IS NOT NULL
-     GROUP BY uq.user_id{scope_group}, u.cohort_id, u.show_on_leaderboard
+_AGGREGATE_SQL = f"""
+    INSERT INTO {{table}}
+           (user_id{{scope_columns}}, score, answered, reached_at, rank_key, cohort_id, visible)
+    SELECT user_id{{scope_columns}}, score, answered, reached_at, {_RANK_KEY_SQL}, cohort_id, visible
+      FROM (
+        SELECT uq.user_id{{scope_select}},
+               count(*) FILTER (WHERE uq.first_correct) AS score,
+               count(*) AS answered,
+               COALESCE(max(uq.first_answered_at) FILTER (WHERE uq.first_correct),
+                        min(uq.first_answered_at)) AS reached_at,
+               u.cohort_id, u.show_on_leaderboard AS visible
+          FROM quizzes_userquestion uq
+          JOIN accounts_user u ON u.id = uq.user_id
+          {{join}}
+         WHERE uq.first_answered_at IS NOT NULL
+         GROUP BY uq.user_id{{scope_group}}, u.cohort_id, u.show_on_leaderboard
+      ) AS totals
 """
 
 
@@ -169,13 +174,13 @@ def aggregates_rebuild() -> dict[str, int]:
         AllTimeScore: {"scope_columns": "", "scope_select": "", "scope_group": "", "join": ""},
         WeeklyScore: {
             "scope_columns": ", week",
-            "scope_select": f", {week}",
+            "scope_select": f", {week} AS week",
             "scope_group": f", {week}",
             "join": "",
         },
         SubjectScore: {
             "scope_columns": ", subject_id",
-            "scope_select": ", q.subject_id",
+            "scope_select": ", q.subject_id AS subject_id",
             "scope_group": ", q.subject_id",
             "join": "JOIN quizzes_question q ON q.id = uq.question_id",
         },
