@@ -54,27 +54,22 @@ class Board:
     def cache_id(self) -> str:
         return f"{self.kind}:{self.scope}:{self.cohort.pk if self.cohort else '-'}"
 
-    def rows(self) -> QuerySet:
-        """Every visible row on this board, in PostgreSQL."""
+    def scoped_rows(self) -> QuerySet:
+        """The aggregate rows of this board's period or subject, hidden students and every cohort included."""
         if self.subject:
-            rows = SubjectScore.objects.filter(subject=self.subject)
-        elif self.week:
-            rows = WeeklyScore.objects.filter(week=self.week)
-        else:
-            rows = AllTimeScore.objects.all()
-        if self.cohort:
-            rows = rows.filter(cohort=self.cohort)
-        return rows.filter(visible=True)
+            return SubjectScore.objects.filter(subject=self.subject)
+        if self.week:
+            return WeeklyScore.objects.filter(week=self.week)
+        return AllTimeScore.objects.all()
+
+    def rows(self) -> QuerySet:
+        """Every row shown on this board, in PostgreSQL."""
+        rows = self.scoped_rows().filter(visible=True)
+        return rows.filter(cohort=self.cohort) if self.cohort else rows
 
     def row_of(self, user: User):
         """This student's row on this board (hidden or not), or None if they have no first attempt on it."""
-        if self.subject:
-            rows = SubjectScore.objects.filter(subject=self.subject)
-        elif self.week:
-            rows = WeeklyScore.objects.filter(week=self.week)
-        else:
-            rows = AllTimeScore.objects.all()
-        return rows.filter(user=user).first()
+        return self.scoped_rows().filter(user=user).first()
 
 
 ORDER = ["-rank_key", "user_id"]
@@ -115,9 +110,12 @@ class BoardPage:
 
 
 def _rows_for(board: Board, user_ids: list[int], first_rank: int) -> list[BoardRow]:
+    # The ids already come from this board, so look the rows up by their unique
+    # (user, week/subject) key alone: repeating the cohort and visibility filters
+    # only tempts the planner into scanning the cohort's whole index.
     rows = {
         row.user_id: row
-        for row in board.rows()
+        for row in board.scoped_rows()
         .filter(user_id__in=user_ids)
         .select_related("user", "user__cohort")
         .only("user_id", "score", "answered", "user__username", "user__display_name", "user__cohort__name")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "usmle_quiz.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,6 +93,24 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A query running longer than this is cancelled; the student gets a 503 page
+# (usmle_quiz.middleware) and the worker is free again.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000, minimum=0)
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if DB_PGBOUNCER:
+        # PgBouncer in transaction mode: a connection is lent per transaction, so
+        # nothing may outlive one: no server-side cursors, no prepared statements.
+        # PgBouncer refuses startup options; `make pgbouncer` sets the statement
+        # timeout on its server connections (connect_query) instead.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+    else:
+        # Short OLTP queries only: a parallel plan's worker start-up (~5 ms) costs
+        # more than it saves, and the planner picks one for 50-row lookups.
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c max_parallel_workers_per_gather=0"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite (the embedded default for `make run`) cannot defer a unique constraint;
 # PostgreSQL, where the constraint matters, can.

@@ -117,4 +117,5 @@
     tick();
     setInterval(tick, 250);
   }
+  screen.dataset.ready = "true"; // keyboard shortcuts are live (browser tests wait for this)
 })();

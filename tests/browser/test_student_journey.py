@@ -50,6 +50,7 @@ def test_new_student_takes_a_timed_block_with_the_keyboard_and_reviews_it(page, 
     page.shot("item-1")
     for position in range(1, 6):
         expect(page.locator(".item-counter")).to_have_text(f"Item {position} of 5")
+        expect(page.locator("#block-screen[data-ready]")).to_have_count(1)
         if position == 2:
             page.keyboard.press("f")
             expect(page.locator("#flag-button")).to_contain_text("Flagged")
@@ -99,6 +100,7 @@ def test_tutor_block_shows_the_explanation_right_after_an_answer(page, small_ban
     expect(page.locator(".objective")).to_contain_text("Educational objective")
     expect(page.locator(".peer-share").first).to_be_visible()
     page.shot("tutor-explanation")
+    expect(page.locator("#block-screen[data-ready]")).to_have_count(1)
     page.keyboard.press("ArrowRight")
     expect(page.locator(".item-counter")).to_have_text("Item 2 of 2")
     assert page.problems == []
@@ -136,7 +138,9 @@ def test_close_the_tab_resume_with_the_clock_running_then_review_retake_and_stat
     expect(page.locator(".item-counter")).to_have_text("Item 1 of 10")
     for position in range(1, 4):
         expect(page.locator(".item-counter")).to_have_text(f"Item {position} of 10")
+        expect(page.locator("#block-screen[data-ready]")).to_have_count(1)
         page.keyboard.press("a")
+        expect(page.locator('input[name="choice"]:checked')).to_have_count(1)
         page.keyboard.press("Enter")
     expect(page.locator(".item-counter")).to_have_text("Item 4 of 10")
     seconds_before = int(page.locator("#block-screen").get_attribute("data-seconds-left"))
