@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "usmle_quiz.middleware.DatabaseUnavailableMiddleware",
+    "usmle_quiz.ratelimits.FloodGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,23 +122,58 @@ REDIS_URL = env_str("REDIS_URL")
 # A dead Redis must cost milliseconds, not seconds: short socket timeouts.
 REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT_MS", 250, minimum=10) / 1000
 if REDIS_URL:
+    _redis_options = {
+        "PARSER_CLASS": "redis.connection._HiredisParser",
+        "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        # Fail open: a dead Redis is a cache miss (pages come from PostgreSQL,
+        # sessions from the database), never an error page.
+        "IGNORE_EXCEPTIONS": True,
+    }
     CACHES = {
+        # Pages, fragments, counts, and the session cache in front of the database.
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "usmle"),
-            "OPTIONS": {
-                "PARSER_CLASS": "redis.connection._HiredisParser",
-                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
-                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
-            },
-        }
+            "OPTIONS": _redis_options,
+        },
+        # Rate-limit counters, apart so that clearing the page cache never resets a limit.
+        # Fails open too (RATELIMIT_FAIL_OPEN): with Redis down, students keep answering.
+        "ratelimit": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "usmle") + ":rl",
+            "OPTIONS": _redis_options,
+        },
     }
     # Sessions survive a Redis restart: the database holds them, Redis speeds them up.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Rate limits ----------------------------------------------------------
+# "N/s", "N/m", "N/h" or "N/d"; empty disables that limit. Per student (or per
+# session for visitors) except ip_flood, a per-address guard set far above
+# what a lecture hall behind one NAT address sends.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = "usmle_quiz.ratelimits.client_ip"
+RATE_LIMITS = {
+    "answer": env_str("RATE_LIMIT_ANSWER", "5/s"),
+    "block_create": env_str("RATE_LIMIT_BLOCK_CREATE", "10/m"),
+    "signup": env_str("RATE_LIMIT_SIGNUP", "5/h"),
+    "ip_flood": env_str("RATE_LIMIT_IP_FLOOD", "60000/m"),
+}
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# Proxies (addresses or networks) whose X-Forwarded-For names the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 # How long the shared part of a leaderboard page (its 50 rows) is cached.

@@ -10,6 +10,7 @@ from quizzes.forms import BlockForm
 from quizzes.models import Block
 from quizzes.selectors import pool_counts
 from quizzes.services import NoQuestionsMatch, block_create
+from usmle_quiz.ratelimits import rate_limit
 
 
 def _selection(form: BlockForm) -> tuple[str, list[int], list[int]]:
@@ -42,6 +43,9 @@ def _count_context(request: HttpRequest, form: BlockForm) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit(
+    "block_create", message="You have built many blocks in the last minute. Wait a little, then try again."
+)
 def block_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         # Parameters on a GET (the no-JavaScript "Update counts" button) only

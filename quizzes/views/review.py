@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from quizzes.forms import RetakeForm, ReviewFilterForm
 from quizzes.selectors import block_for_owner, blocks_for_owner, peer_shares, review_items
 from quizzes.services import NoQuestionsMatch, block_finish_expired, block_retake_incorrect
+from usmle_quiz.ratelimits import rate_limit
 
 BLOCKS_PER_PAGE = 20
 
@@ -77,6 +78,9 @@ def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limit(
+    "block_create", message="You have built many blocks in the last minute. Wait a little, then try again."
+)
 def block_retake(request: HttpRequest, block_id: int) -> HttpResponse:
     block = block_for_owner(block_id=block_id, user=request.user)
     if not block.is_finished:

@@ -19,6 +19,7 @@ from quizzes.selectors import (
 )
 from quizzes.services import AnswerOutcome, block_finish, item_answer, item_flag
 from quizzes.services.blocks import DEADLINE_GRACE
+from usmle_quiz.ratelimits import rate_limit
 
 
 def _see_other(url: str) -> HttpResponse:
@@ -72,6 +73,7 @@ def _render_item(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("answer", message="You are answering faster than anyone reads. Wait a second and submit again.")
 def item_detail(request: HttpRequest, block_id: int, position: int) -> HttpResponse:
     block = block_for_owner(block_id=block_id, user=request.user)
     if request.method == "GET":

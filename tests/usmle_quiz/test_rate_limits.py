@@ -1,0 +1,140 @@
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from quizzes.models import Block, Item
+from tests.conftest import PASSWORD, make_block, make_user
+from usmle_quiz.ratelimits import client_ip
+
+pytestmark = pytest.mark.django_db
+
+
+def answer(client, block, position, **extra):
+    return client.post(f"/quizzes/{block.pk}/q/{position}/", {"choice": "A"}, **extra)
+
+
+def test_the_sixth_answer_in_a_second_gets_429_and_is_not_recorded(student_client, student, bank, settings):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "answer": "5/m",
+    }  # a minute window: no flaky second boundary
+    block = make_block(student, bank[:6], mode=Block.Mode.TIMED)
+    for position in range(1, 6):
+        assert answer(student_client, block, position).status_code == 303
+    refused = answer(student_client, block, 6)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "Slow down a little" in refused.text
+    assert Item.objects.get(block=block, position=6).chosen_letter == ""
+
+
+def test_429_speaks_htmx_and_json(student_client, student, bank, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "1/m"}
+    block = make_block(student, bank[:3], mode=Block.Mode.TIMED)
+    answer(student_client, block, 1)
+    fragment = answer(student_client, block, 2, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 429
+    assert fragment.text.startswith('<div class="form-errors too-many"')
+    as_json = answer(student_client, block, 3, HTTP_ACCEPT="application/json")
+    assert as_json.status_code == 429
+    assert as_json.json()["retry_after"] >= 1
+    assert "Retry-After" in as_json
+
+
+def test_limits_are_per_student_so_a_lecture_hall_behind_one_address_is_fine(bank, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "2/m"}
+    students = [make_user() for _ in range(30)]
+    for student in students:
+        client = Client(REMOTE_ADDR="203.0.113.7")  # everyone behind the same NAT
+        client.force_login(student)
+        block = make_block(student, bank[:2])
+        assert answer(client, block, 1).status_code == 303
+        assert answer(client, block, 2).status_code == 303
+    assert Item.objects.exclude(chosen_letter="").count() == 60
+
+
+def test_block_creation_is_limited_per_student(student_client, student, bank, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "block_create": "2/m"}
+    data = {"size": "2", "mode": "tutor", "pool": "all"}
+    assert student_client.post("/quizzes/new/", data).status_code == 302
+    assert student_client.post("/quizzes/new/", data).status_code == 302
+    refused = student_client.post("/quizzes/new/", data)
+    assert refused.status_code == 429
+    assert Block.objects.filter(owner=student).count() == 2
+    assert student_client.get("/quizzes/new/").status_code == 200  # reading the form is never limited
+
+
+def test_repeated_login_failures_lock_the_username_for_a_cool_off(settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    make_user("target")
+    make_user("bystander")
+    client = Client()
+    for _ in range(3):
+        assert (
+            client.post("/accounts/login/", {"username": "target", "password": "wrong-guess"}).status_code
+            == 200
+        )
+    locked = client.post("/accounts/login/", {"username": "Target", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many failed logins for this username" in locked.text
+    assert int(locked["Retry-After"]) == settings.LOGIN_LOCKOUT_SECONDS
+    # the same answer for a username that does not exist: nothing is revealed
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "ghost", "password": "x"})
+    assert client.post("/accounts/login/", {"username": "ghost", "password": "x"}).status_code == 429
+    # other students log in as usual
+    assert client.post("/accounts/login/", {"username": "bystander", "password": PASSWORD}).status_code == 302
+
+
+def test_a_successful_login_clears_the_failure_count(settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    make_user("forgetful")
+    client = Client()
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": "forgetful", "password": "nope"})
+    assert client.post("/accounts/login/", {"username": "forgetful", "password": PASSWORD}).status_code == 302
+    client.logout()
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": "forgetful", "password": "nope"})
+    assert client.post("/accounts/login/", {"username": "forgetful", "password": PASSWORD}).status_code == 302
+
+
+def test_sign_ups_are_limited_per_browser_not_per_address(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": "1/h"}
+
+    def sign_up(client, name, password="tricuspid-42-x"):
+        return client.post(
+            "/accounts/signup/",
+            {"username": name, "email": f"{name}@example.org", "password1": password, "password2": password},
+        )
+
+    # three browsers behind one address: each signs up
+    hall = [Client(REMOTE_ADDR="203.0.113.9") for _ in range(3)]
+    for client in hall:
+        client.get("/accounts/signup/")  # the visitor's session starts here
+    assert [sign_up(client, f"hall{n}").status_code for n, client in enumerate(hall)] == [302, 302, 302]
+    # one browser trying again and again is refused
+    bot = Client(REMOTE_ADDR="203.0.113.9")
+    bot.get("/accounts/signup/")
+    assert sign_up(bot, "bot1", password="short").status_code == 200  # a form error, but it counts
+    assert sign_up(bot, "bot2").status_code == 429
+    assert not User.objects.filter(username__startswith="bot").exists()
+    assert User.objects.filter(username__startswith="hall").count() == 3
+
+
+def test_the_flood_guard_is_per_address_and_far_above_a_class(settings, student):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "ip_flood": "3/m"}
+    flooder = Client(REMOTE_ADDR="198.51.100.1")
+    assert [flooder.get("/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert Client(REMOTE_ADDR="198.51.100.2").get("/").status_code == 200
+    assert flooder.get("/healthz").status_code == 200  # health checks are never limited
+
+
+def test_x_forwarded_for_is_trusted_only_from_a_configured_proxy(settings, rf):
+    forged = rf.get("/", REMOTE_ADDR="198.51.100.50", HTTP_X_FORWARDED_FOR="10.9.9.9")
+    assert client_ip(forged) == "198.51.100.50"
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    proxied = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5, 10.0.0.3")
+    assert client_ip(proxied) == "203.0.113.5"  # the rightmost address that is not one of ours
+    junk = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert client_ip(junk) == "10.0.0.2"

@@ -1,0 +1,150 @@
+"""Rate limits: per student (or per session for visitors), with a coarse per-IP flood guard.
+
+A lecture hall of a thousand students can share one NAT address, so the
+limits that bite are keyed by the student; the per-IP guard only stops
+floods far beyond what any class produces. Every rate comes from settings
+(RATE_LIMITS, from environment variables). A limited request gets 429 with
+Retry-After as an HTML page, an htmx fragment or JSON, and the view never
+runs, so nothing is recorded. The counters live in the "ratelimit" cache;
+if Redis is down the limits fail open (students keep answering).
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import json
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
+
+log = logging.getLogger(__name__)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR, or the client named in X-Forwarded-For when REMOTE_ADDR is a trusted proxy.
+
+    Only the proxies in TRUSTED_PROXIES may speak for the client; walking the
+    header from the right, the first address that is not a trusted proxy is
+    the client (anything further left could be forged by that client).
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
+    if not _is_trusted(remote):
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    for address in reversed(forwarded):
+        if not _valid_ip(address):
+            break
+        if not _is_trusted(address):
+            return address
+    return remote
+
+
+def _valid_ip(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted(address: str) -> bool:
+    if not _valid_ip(address):
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in settings.TRUSTED_PROXIES)
+
+
+def student_key(group: str, request: HttpRequest) -> str:
+    """The student; for a visitor, their session; with neither, their address."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if request.session.session_key:
+        return f"session:{request.session.session_key}"
+    return f"ip:{client_ip(request)}"
+
+
+def ip_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request)
+
+
+def usage(request: HttpRequest, *, name: str, key: Callable, increment: bool = True) -> dict | None:
+    """Count this request against RATE_LIMITS[name]; None when not limited (or when Redis is away)."""
+    rate = settings.RATE_LIMITS.get(name)
+    if not rate or not settings.RATELIMIT_ENABLE:
+        return None
+    try:
+        result = get_usage(request, group=name, key=key, rate=rate, method=ALL, increment=increment)
+    except Exception:
+        log.warning("rate limit %s skipped: the counter store failed", name, exc_info=True)
+        return None
+    return result if result and result["should_limit"] else None
+
+
+def too_many_requests(request: HttpRequest, *, retry_after: int, message: str) -> HttpResponse:
+    """429 in the form the client asked for: JSON, an htmx fragment or a full page."""
+    retry_after = max(1, retry_after)
+    if "application/json" in request.headers.get("Accept", ""):
+        response = HttpResponse(
+            json.dumps({"error": message, "retry_after": retry_after}),
+            status=429,
+            content_type="application/json",
+        )
+    elif request.headers.get("HX-Request"):
+        response = HttpResponse(
+            render_to_string("_partials/_too_many.html", {"message": message, "retry_after": retry_after}),
+            status=429,
+        )
+    else:
+        # The flood guard answers before the session and user exist: render without them then.
+        context_request = request if hasattr(request, "user") else None
+        response = HttpResponse(
+            render_to_string(
+                "429.html", {"message": message, "retry_after": retry_after}, request=context_request
+            ),
+            status=429,
+        )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def rate_limit(name: str, *, message: str, methods: tuple[str, ...] = ("POST",)):
+    """Decorate a view: refuse it with 429 past RATE_LIMITS[name] per student."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.method in methods:
+                limited = usage(request, name=name, key=student_key)
+                if limited:
+                    return too_many_requests(request, retry_after=limited["time_left"], message=message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+class FloodGuardMiddleware:
+    """A per-address ceiling far above any lecture hall's traffic: it only stops floods."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path not in ("/healthz", "/readyz"):
+            limited = usage(request, name="ip_flood", key=ip_key)
+            if limited:
+                return too_many_requests(
+                    request,
+                    retry_after=limited["time_left"],
+                    message="Too many requests from your network. Wait a moment and try again.",
+                )
+        return self.get_response(request)
