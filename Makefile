@@ -52,9 +52,24 @@ browser-deps: ## install Debian's Chromium for the browser tests if it is missin
 	@chromium --version 2>/dev/null | head -1
 
 .PHONY: test
-test: venv services browser-deps ## the whole suite against PostgreSQL and Redis
+test: venv services browser-deps ## the whole suite against PostgreSQL and Redis, then the journey through PgBouncer
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	@if [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-pgbouncer; fi
+
+# The student journey again, through a real PgBouncer in transaction mode.
+PGBOUNCER_TESTS := tests/usmle_quiz/test_pgbouncer.py tests/quizzes/test_take_block.py \
+	tests/quizzes/test_finish_and_review.py tests/quizzes/test_answer_races.py \
+	tests/leaderboard/test_board_page.py tests/leaderboard/test_concurrent_scoring.py
+PGBOUNCER_TEST_ENV := $(TEST_ENV) DATABASE_URL=postgres://postgres@127.0.0.1:6432/usmle_quiz_pgb DB_PGBOUNCER=true
+
+.PHONY: pgbouncer
+pgbouncer: services ## start a local PgBouncer (transaction mode, pool of 10) on 127.0.0.1:6432
+	@bin/pgbouncer-up
+
+.PHONY: test-pgbouncer
+test-pgbouncer: venv pgbouncer ## the student journey through PgBouncer in transaction mode
+	$(PGBOUNCER_TEST_ENV) $(PY) -m pytest $(PGBOUNCER_TESTS)
 
 # Benchmarks run against their own throwaway database, never the test or dev one.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/usmle_quiz_bench
