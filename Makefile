@@ -69,7 +69,13 @@ pgbouncer: services ## start a local PgBouncer (transaction mode, pool of 10) on
 
 .PHONY: test-pgbouncer
 test-pgbouncer: venv pgbouncer ## the student journey through PgBouncer in transaction mode
-	$(PGBOUNCER_TEST_ENV) $(PY) -m pytest $(PGBOUNCER_TESTS)
+	@# PgBouncer keeps server connections to the test database open, so pytest could
+	@# neither drop it nor create it afresh: close them, drop it directly, and let
+	@# pytest create it through PgBouncer and leave it (--reuse-db) at the end.
+	@psql -q -h 127.0.0.1 -p 6432 -U postgres -d pgbouncer -c "KILL test_usmle_quiz_pgb" >/dev/null 2>&1 || true
+	@psql -q -h 127.0.0.1 -p 6432 -U postgres -d pgbouncer -c "RESUME test_usmle_quiz_pgb" >/dev/null 2>&1 || true
+	@dropdb --if-exists -h 127.0.0.1 -p 5432 -U postgres test_usmle_quiz_pgb
+	$(PGBOUNCER_TEST_ENV) $(PY) -m pytest --reuse-db $(PGBOUNCER_TESTS)
 
 # Benchmarks run against their own throwaway database, never the test or dev one.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/usmle_quiz_bench

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -7,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from quizzes.bank_cache import bank_changed
 from quizzes.models import MAX_CHOICES, Choice, Question, Subject, System
 from quizzes.question_rules import ChoiceData, choice_problems
 from quizzes.services import question_render, questions_set_status
@@ -50,6 +52,10 @@ class TaxonomyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(bank_changed)
+
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
@@ -87,6 +93,18 @@ class QuestionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
         question_render(question=obj)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(bank_changed)
+
+    def delete_model(self, request: HttpRequest, obj: Question) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(bank_changed)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(bank_changed)
 
     @admin.action(description="Publish selected questions")
     def publish(self, request: HttpRequest, queryset) -> None:

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from quizzes.bank_cache import bank_cached
 from quizzes.models import Block, Item, Question, Subject, System, UserQuestion
 
 
@@ -37,7 +38,11 @@ class BankCounts:
 
 
 def bank_counts() -> BankCounts:
-    """Published questions per system and per subject, in two grouped queries."""
+    """Published questions per system and per subject (cached until the bank changes)."""
+    return bank_cached("counts", _bank_counts)
+
+
+def _bank_counts() -> BankCounts:
     published = Q(questions__status=Question.Status.PUBLISHED)
 
     def counts(model: type[Subject] | type[System]) -> list[TaxonomyCount]:
@@ -91,7 +96,15 @@ def pool_counts(*, user: User, pool: str, subject_ids: list[int], system_ids: li
 
     A subject's count respects the ticked systems and a system's count the
     ticked subjects, so the numbers answer "what do I get if I tick this too".
+    The "all" pool is the same for everyone, so its counts are cached.
     """
+    if pool == Block.Pool.ALL:
+        key = f"pool-all:{sorted(subject_ids)}:{sorted(system_ids)}"
+        return bank_cached(key, lambda: _pool_counts(user, pool, subject_ids, system_ids))
+    return _pool_counts(user, pool, subject_ids, system_ids)
+
+
+def _pool_counts(user: User, pool: str, subject_ids: list[int], system_ids: list[int]) -> PoolCounts:
     by_subject = dict(
         pool_questions(user=user, pool=pool, system_ids=system_ids)
         .values_list("subject_id")

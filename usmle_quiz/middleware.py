@@ -5,6 +5,7 @@ import logging
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 log = logging.getLogger(__name__)
 
@@ -42,3 +43,21 @@ class DatabaseUnavailableMiddleware:
 def _is_timeout(exception: Exception) -> bool:
     cause = exception.__cause__
     return isinstance(exception, DatabaseError) and type(cause).__name__ == "QueryCanceled"
+
+
+class PrivateCacheMiddleware:
+    """A signed-in student's pages never go into a shared cache (a CDN or a proxy).
+
+    Django already adds "Vary: Cookie" when the session is read; this adds
+    "Cache-Control: private, no-cache" so no intermediary stores them at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response

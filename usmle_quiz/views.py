@@ -1,17 +1,28 @@
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from quizzes.selectors import bank_counts
 
+LANDING_CACHE_KEY = "page:landing"
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page for visitors; the dashboard for a signed-in student."""
-    if not request.user.is_authenticated:
+    """The landing page for visitors (cached: it is the same for all); a signed-in student's dashboard."""
+    if request.user.is_authenticated:
+        return render(request, "dashboard.html", {"counts": bank_counts()})
+    if get_messages(request):  # a flash message ("you have logged out") makes this copy personal
         return render(request, "landing.html")
-    return render(request, "dashboard.html", {"counts": bank_counts()})
+    html = cache.get(LANDING_CACHE_KEY)
+    if html is None:
+        html = render_to_string("landing.html")
+        cache.set(LANDING_CACHE_KEY, html, 10 * 60)
+    return HttpResponse(html)
 
 
 @require_GET

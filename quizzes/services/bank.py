@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from quizzes.bank_cache import bank_changed
 from quizzes.markdown import render_markdown
 from quizzes.models import Choice, Question, Subject, System, Taxonomy
 from quizzes.question_format import QuestionData
@@ -64,6 +65,8 @@ def questions_import(*, questions: list[QuestionData]) -> ImportResult:
             system=systems[data.system],
         )
         setattr(result, outcome, getattr(result, outcome) + 1)
+    if result.created or result.updated:
+        transaction.on_commit(bank_changed)
     return result
 
 
@@ -109,4 +112,7 @@ def _question_upsert(
 
 def questions_set_status(*, questions: QuerySet[Question], status: str) -> int:
     """Publish or unpublish many questions at once; returns how many changed."""
-    return questions.exclude(status=status).update(status=status, updated_at=timezone.now())
+    changed = questions.exclude(status=status).update(status=status, updated_at=timezone.now())
+    if changed:
+        transaction.on_commit(bank_changed)
+    return changed
