@@ -107,6 +107,21 @@ bench-leaderboard: venv services ## generate 1,000,000 students (once) and time 
 	$(LB_BENCH_ENV) $(PY) manage.py rebuild_leaderboards --redis-only --if-missing
 	$(LB_BENCH_ENV) $(PY) manage.py bench_leaderboard
 
+# Load runs: a production-like stack (gunicorn, DEBUG off, its own database
+# usmle_quiz_load and Redis db 13) started and stopped by loadtests/run.py.
+SCENARIO ?= mixed
+USERS ?= 500
+DURATION ?= 5m
+LOAD_ENV := REDIS_URL=$(TEST_REDIS_URL)
+
+.PHONY: loadtest
+loadtest: venv services $(if $(PGBOUNCER),pgbouncer) ## SCENARIO=login|quiz|leaderboard|mixed|scale USERS=500 DURATION=5m [PGBOUNCER=1]
+	$(PY) loadtests/run.py --scenario $(SCENARIO) --users $(USERS) --duration $(DURATION) $(if $(PGBOUNCER),--pgbouncer)
+
+.PHONY: loadtest-smoke
+loadtest-smoke: venv services ## the 30-second mixed run with 50 students that CI runs
+	$(PY) loadtests/run.py --scenario mixed --users 50 --duration 30s --workers 2 --threads 4
+
 .PHONY: lint
 lint: venv ## ruff check and format check
 	$(VENV)/bin/ruff check .

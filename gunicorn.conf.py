@@ -28,7 +28,8 @@ keepalive = 5
 # them from all restarting at the same moment.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
-accesslog = "-"
+# One line per request with its duration; GUNICORN_ACCESS_LOG=false for load runs.
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "true").lower() != "false" else None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Each request with its status, size and duration in milliseconds.

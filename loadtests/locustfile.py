@@ -1,0 +1,244 @@
+"""Students replayed against a running deployment (driven by loadtests/run.py, `make loadtest`).
+
+Scenarios (the user classes run.py passes to locust): login, quiz,
+leaderboard, mixed, scale; plus a spammer that must be answered with 429s.
+Students are the generated "load-NNNNNNN" accounts (generate_load_data) with
+one known password (env LOAD_PASSWORD). Every answer the server acknowledges
+(303) is counted, and the count is written to env LOAD_ACKS_FILE at the end,
+so run.py can check that the database holds exactly that many.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import threading
+import uuid
+
+from locust import FastHttpUser, between, events, task
+
+PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password")
+STUDENTS = int(os.environ.get("LOAD_STUDENTS", "1000"))
+ITEM_THINK = (5, 15)  # seconds per item, compressed from the exam's 90
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SUBJECTS = ["pathology", "pharmacology", "physiology", "microbiology", "biochemistry"]
+
+_next_student = itertools.count(1)
+_lock = threading.Lock()
+# Items whose answer the server acknowledged (303). A set: the spammer hits the
+# same items again and again (timed answers may change), and the database must
+# hold exactly one answer per acknowledged item.
+acknowledged_items: set[tuple[int, int]] = set()
+counters = {"spam_limited": 0}
+
+
+def _acknowledge(block: int, position: int) -> None:
+    with _lock:
+        acknowledged_items.add((block, position))
+
+
+def _count(key: str) -> None:
+    with _lock:
+        counters[key] += 1
+
+
+@events.quitting.add_listener
+def _write_acks(environment, **kwargs):
+    path = os.environ.get("LOAD_ACKS_FILE")
+    if path:
+        with open(path, "w") as handle:
+            json.dump({"answered_items": len(acknowledged_items), **counters}, handle)
+
+
+class Student(FastHttpUser):
+    abstract = True
+    wait_time = between(2, 5)
+
+    def on_start(self):
+        self.username = f"load-{(next(_next_student) - 1) % STUDENTS + 1:07d}"
+        self.login()
+
+    def csrf_from(self, html: str) -> str:
+        match = CSRF.search(html or "")
+        return match.group(1) if match else ""
+
+    def login(self):
+        page = self.client.get("/accounts/login/", name="/accounts/login/")
+        token = self.csrf_from(page.text)
+        with self.client.post(
+            "/accounts/login/",
+            data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="/accounts/login/ [POST]",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login answered {response.status_code}")
+        # Logging in rotates the CSRF secret: take the new token from the dashboard's logout form.
+        dashboard = self.client.get("/", name="/ (dashboard)")
+        self.token = self.csrf_from(dashboard.text) or token
+
+    def post(self, url: str, data: dict, name: str, **kwargs):
+        return self.client.post(
+            url, data={**data, "csrfmiddlewaretoken": self.token}, name=name, allow_redirects=False, **kwargs
+        )
+
+
+class LoginStudent(Student):
+    """login: log in (on_start), load the dashboard, then idle."""
+
+    wait_time = between(5, 10)
+
+    @task
+    def dashboard(self):
+        self.client.get("/", name="/ (dashboard)")
+
+
+class QuizStudent(Student):
+    """quiz: build a 40-item timed block, answer it (5-15 s an item), finish, open the review."""
+
+    wait_time = between(*ITEM_THINK)
+
+    def on_start(self):
+        super().on_start()
+        self.block = None
+
+    @task
+    def next_step(self):
+        if self.block is None:
+            response = self.post(
+                "/quizzes/new/", {"size": "40", "mode": "timed", "pool": "all"}, "/quizzes/new/ [POST]"
+            )
+            match = re.search(r"/quizzes/(\d+)/", response.headers.get("Location", ""))
+            if not match:
+                return
+            self.block, self.position = int(match.group(1)), 1
+            self.client.get(f"/quizzes/{self.block}/q/1/", name="/quizzes/[id]/q/[n]/")
+            return
+        if self.position <= 40:
+            with self.post(
+                f"/quizzes/{self.block}/q/{self.position}/",
+                {"choice": random.choice("ABCDE"), "elapsed_ms": str(random.randint(5000, 15000))},
+                "/quizzes/[id]/q/[n]/ [POST answer]",
+                catch_response=True,
+            ) as response:
+                if response.status_code == 303:
+                    _acknowledge(self.block, self.position)
+                    response.success()
+                else:
+                    response.failure(f"answer answered {response.status_code}")
+            self.position += 1
+            if self.position <= 40:
+                self.client.get(f"/quizzes/{self.block}/q/{self.position}/", name="/quizzes/[id]/q/[n]/")
+            return
+        self.post(f"/quizzes/{self.block}/finish/", {}, "/quizzes/[id]/finish/ [POST]")
+        self.client.get(f"/quizzes/{self.block}/review/", name="/quizzes/[id]/review/")
+        self.block = None
+
+
+class BoardStudent(Student):
+    """leaderboard: browse boards (period, subject, page, own position) 2-5 s apart; the rows refresh live."""
+
+    wait_time = between(2, 5)
+
+    @task(4)
+    def board(self):
+        params = random.choice(
+            ["?period=all", "?period=week", f"?subject={random.choice(SUBJECTS)}", "?page=me", ""]
+        )
+        if random.random() < 0.3:
+            params += ("&" if params else "?") + f"page={random.randint(1, 50)}"
+        self.client.get(f"/leaderboard/{params}", name="/leaderboard/")
+
+    @task(1)
+    def live_refresh(self):
+        self.client.get(
+            "/leaderboard/rows/?period=all&page=1", name="/leaderboard/rows/", headers={"HX-Request": "true"}
+        )
+
+
+class StatsStudent(Student):
+    """Browse statistics and history."""
+
+    wait_time = between(3, 8)
+
+    @task(2)
+    def stats(self):
+        self.client.get("/stats/", name="/stats/")
+
+    @task(1)
+    def history(self):
+        self.client.get("/quizzes/", name="/quizzes/")
+
+
+class NewStudent(FastHttpUser):
+    """Sign up, then look around."""
+
+    wait_time = between(5, 15)
+
+    @task
+    def sign_up(self):
+        page = self.client.get("/accounts/signup/", name="/accounts/signup/")
+        token = CSRF.search(page.text or "")
+        name = f"new-{uuid.uuid4().hex[:12]}"
+        self.client.post(
+            "/accounts/signup/",
+            data={
+                "username": name,
+                "email": f"{name}@example.org",
+                "password1": "load-Signup-pass-9",
+                "password2": "load-Signup-pass-9",
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+            name="/accounts/signup/ [POST]",
+            allow_redirects=False,
+        )
+        self.client.cookiejar.clear()
+
+
+class Spammer(Student):
+    """Hammers answers and block creation: must get 429s while everyone else is unaffected."""
+
+    wait_time = between(0.01, 0.05)
+
+    def on_start(self):
+        super().on_start()
+        response = self.post(
+            "/quizzes/new/", {"size": "40", "mode": "timed", "pool": "all"}, "spam: new block"
+        )
+        match = re.search(r"/quizzes/(\d+)/", response.headers.get("Location", ""))
+        self.block = int(match.group(1)) if match else None
+
+    @task
+    def spam(self):
+        if self.block is None:
+            return
+        position = random.randint(1, 40)
+        with self.post(
+            f"/quizzes/{self.block}/q/{position}/",
+            {"choice": random.choice("ABCDE")},
+            "spam: answer",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 429:
+                _count("spam_limited")
+                response.success()  # the intended answer to spam
+            elif response.status_code == 303:
+                _acknowledge(self.block, position)
+                response.success()
+
+
+# Proportions within a run; which classes run is chosen by loadtests/run.py
+# (mixed and scale: 60 % take blocks, 25 % watch boards, 10 % stats and history, 5 % sign up).
+QuizStudent.weight, BoardStudent.weight, StatsStudent.weight, NewStudent.weight = 12, 5, 2, 1
+Spammer.fixed_count = 1
+SCENARIO_CLASSES = {
+    "login": ["LoginStudent"],
+    "quiz": ["QuizStudent"],
+    "leaderboard": ["BoardStudent"],
+    "mixed": ["QuizStudent", "BoardStudent", "StatsStudent", "NewStudent"],
+    "scale": ["QuizStudent", "BoardStudent", "StatsStudent", "NewStudent"],
+}

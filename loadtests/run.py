@@ -1,0 +1,268 @@
+"""Run one load scenario against a production-like stack this script starts and stops.
+
+    python loadtests/run.py --scenario mixed --users 500 --duration 5m [--pgbouncer]
+
+Starts gunicorn (gunicorn.conf.py, DEBUG off) on its own database, seeds it
+(generate_load_data, seed_demo), runs locust headless, samples PostgreSQL
+server connections and gunicorn CPU and memory, stops what it started, checks
+that every acknowledged answer is in the database, and writes
+loadtests/reports/<scenario>-<users>.{csv,html,json}. Exits 1 when a threshold fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = ROOT / "loadtests" / "reports"
+PY = sys.executable
+CACHED_PAGES = {"/leaderboard/rows/", "/ (dashboard)"}  # served from Redis: the 200 ms budget
+CLASSES = {
+    "login": ["LoginStudent"],
+    "quiz": ["QuizStudent"],
+    "leaderboard": ["BoardStudent"],
+    "mixed": ["QuizStudent", "BoardStudent", "StatsStudent", "NewStudent"],
+    "scale": ["QuizStudent", "BoardStudent", "StatsStudent", "NewStudent"],
+}
+SPAWN_RATE = {"login": 50}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scenario", choices=sorted(CLASSES), default="mixed")
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--duration", default="5m")
+    parser.add_argument("--pgbouncer", action="store_true")
+    parser.add_argument("--spammer", action="store_true", default=True)
+    parser.add_argument("--no-spammer", dest="spammer", action="store_false")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "4")))
+    parser.add_argument("--database", default="usmle_quiz_load")
+    parser.add_argument("--redis-db", type=int, default=13)
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    name = f"{args.scenario}-{args.users}" + ("-pgbouncer" if args.pgbouncer else "")
+    port = 6432 if args.pgbouncer else 5432
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "load-test-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/{args.database}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
+        "DB_PGBOUNCER": "true" if args.pgbouncer else "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "WARNING",
+        "PORT": str(args.port),
+        "HOST": "127.0.0.1",
+        "WEB_CONCURRENCY": str(args.workers),
+        "GUNICORN_THREADS": str(args.threads),
+        "GUNICORN_ACCESS_LOG": "false",
+    }
+    direct = {
+        **env,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        "DB_PGBOUNCER": "false",
+    }
+    students = max(args.users * 2, 200)
+
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.database], capture_output=True)
+    manage = [PY, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=direct, check=True)
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=direct, check=True)
+    subprocess.run(
+        [*manage, "generate_load_data", "--students", str(students), "--questions", "300",
+         "--attempts", str(students * 10), "--force"],
+        env=direct, check=True,
+    )  # fmt: skip
+    subprocess.run([*manage, "seed_demo"], env=direct, check=True, capture_output=True)
+
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "usmle_quiz.wsgi", "--config", str(ROOT / "gunicorn.conf.py")],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    samples = {"db_connections": 0, "rss_mb": 0.0, "cpu_seconds": 0.0}
+    stop = threading.Event()
+    try:
+        _wait_ready(args.port)
+        started_at = time.time()
+        sampler = threading.Thread(
+            target=_sample, args=(server.pid, args.database, samples, stop), daemon=True
+        )
+        sampler.start()
+        acks_file = REPORTS / f"{name}-acks.json"
+        classes = CLASSES[args.scenario] + (["Spammer"] if args.spammer else [])
+        locust = [
+            PY, "-m", "locust", "-f", str(ROOT / "loadtests" / "locustfile.py"), "--headless",
+            "--host", f"http://127.0.0.1:{args.port}", "-u", str(args.users),
+            "-r", str(SPAWN_RATE.get(args.scenario, max(10, args.users // 20))), "-t", args.duration,
+            "--csv", str(REPORTS / name), "--html", str(REPORTS / f"{name}.html"), "--only-summary",
+            "--exit-code-on-error", "0", *classes,
+        ]  # fmt: skip
+        load_env = {**env, "LOAD_STUDENTS": str(students), "LOAD_ACKS_FILE": str(acks_file)}
+        subprocess.run(locust, env=load_env, cwd=ROOT, check=False)
+        stop.set()
+        sampler.join(timeout=5)
+        cpu_end = _cpu_seconds(server.pid)
+        elapsed = time.time() - started_at
+    finally:
+        stop.set()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    acks = json.loads(acks_file.read_text()) if acks_file.exists() else {}
+    stored = _stored_answers(direct, started_at)
+    summary = _summarise(name, args, samples, cpu_end, elapsed, acks, stored)
+    (REPORTS / f"{name}.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(json.dumps(summary, indent=2))
+    return 0 if summary["passed"] else 1
+
+
+def _wait_ready(port: int) -> None:
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not become ready")
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [pid, *map(int, found)]
+
+
+def _cpu_seconds(pid: int) -> float:
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for process in _children(pid):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError):
+            pass
+    return total
+
+
+def _rss_mb(pid: int) -> float:
+    total = 0
+    for process in _children(pid):
+        try:
+            for line in Path(f"/proc/{process}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def _sample(pid: int, database: str, samples: dict, stop: threading.Event) -> None:
+    query = f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}'"
+    while not stop.is_set():
+        result = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc", query],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if result.returncode == 0 and result.stdout.strip().isdigit():
+            samples["db_connections"] = max(samples["db_connections"], int(result.stdout.strip()))
+        samples["rss_mb"] = max(samples["rss_mb"], _rss_mb(pid))
+        stop.wait(1.0)
+
+
+def _stored_answers(env: dict, since: float) -> int:
+    script = (
+        "from datetime import datetime, UTC; from quizzes.models import Item; "
+        f"print(Item.objects.filter(answered_at__isnull=False, block__created_at__gte="
+        f"datetime.fromtimestamp({since}, UTC)).count())"
+    )
+    result = subprocess.run(
+        [PY, str(ROOT / "manage.py"), "shell", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def _summarise(name, args, samples, cpu, elapsed, acks, stored) -> dict:
+    pages, total_requests, errors, rps = {}, 0, 0, 0.0
+    with open(REPORTS / f"{name}_stats.csv") as handle:
+        for row in csv.DictReader(handle):
+            label = row["Name"]
+            if label == "Aggregated":
+                total_requests, errors, rps = (
+                    int(row["Request Count"]),
+                    int(row["Failure Count"]),
+                    float(row["Requests/s"]),
+                )
+                continue
+            pages[f"{row['Type']} {label}"] = {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p50_ms": _number(row["50%"]),
+                "p95_ms": _number(row["95%"]),
+                "p99_ms": _number(row["99%"]),
+                "rps": round(float(row["Requests/s"]), 1),
+            }
+    error_rate = errors / total_requests if total_requests else 1.0
+    acknowledged = acks.get("answered_items", 0)
+    checks = {
+        "error rate < 1 %": error_rate < 0.01,
+        "p95 < 2 s on every page": all(page["p95_ms"] < 2000 for page in pages.values()),
+        "p95 < 200 ms on cached pages": all(
+            page["p95_ms"] < 200 for label, page in pages.items() if label.split(" ", 1)[1] in CACHED_PAGES
+        ),
+        "database connections < 100": samples["db_connections"] < 100,
+        "no lost or extra answer": acknowledged == stored,
+    }
+    return {
+        "scenario": args.scenario,
+        "users": args.users,
+        "duration": args.duration,
+        "pgbouncer": args.pgbouncer,
+        "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "requests": total_requests,
+        "requests_per_second": round(rps, 1),
+        "error_rate": round(error_rate, 5),
+        "spammer_429s": acks.get("spam_limited", 0),
+        "answers": {"acknowledged": acknowledged, "stored": stored},
+        "peak_db_connections": samples["db_connections"],
+        "peak_gunicorn_rss_mb": round(samples["rss_mb"], 1),
+        "gunicorn_cpu_percent_of_one_core": round(100 * cpu / elapsed, 1) if elapsed else None,
+        "pages": pages,
+        "checks": checks,
+        "passed": all(checks.values()),
+    }
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
