@@ -26,8 +26,9 @@ graceful_timeout = timeout
 keepalive = 5
 # Recycle workers now and then so a slow leak never grows; the jitter keeps
 # them from all restarting at the same moment.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# (Rarely: each recycle closes kept-alive connections, which a client can meet mid-request.)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 # One line per request with its duration; GUNICORN_ACCESS_LOG=false for load runs.
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "true").lower() != "false" else None
 errorlog = "-"
