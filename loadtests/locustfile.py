@@ -32,7 +32,7 @@ _lock = threading.Lock()
 # same items again and again (timed answers may change), and the database must
 # hold exactly one answer per acknowledged item.
 acknowledged_items: set[tuple[int, int]] = set()
-counters = {"spam_limited": 0, "answers_without_reply": 0}
+counters = {"spam_limited": 0, "answers_without_reply": 0, "answers_sent": 0}
 
 
 def _acknowledge(block: int, position: int) -> None:
@@ -119,6 +119,7 @@ class QuizStudent(Student):
             self.client.get(f"/quizzes/{self.block}/q/1/", name="/quizzes/[id]/q/[n]/")
             return
         if self.position <= 40:
+            _count("answers_sent")
             with self.post(
                 f"/quizzes/{self.block}/q/{self.position}/",
                 {"choice": random.choice("ABCDE"), "elapsed_ms": str(random.randint(5000, 15000))},
@@ -219,6 +220,7 @@ class Spammer(Student):
         if self.block is None:
             return
         position = random.randint(1, 40)
+        _count("answers_sent")
         with self.post(
             f"/quizzes/{self.block}/q/{position}/",
             {"choice": random.choice("ABCDE")},
