@@ -235,14 +235,7 @@ class Spammer(Student):
                 response.success()
 
 
-# Proportions within a run; which classes run is chosen by loadtests/run.py
+# Proportions within a run; which classes run is chosen by loadtests/run.py (CLASSES)
 # (mixed and scale: 60 % take blocks, 25 % watch boards, 10 % stats and history, 5 % sign up).
 QuizStudent.weight, BoardStudent.weight, StatsStudent.weight, NewStudent.weight = 12, 5, 2, 1
 Spammer.fixed_count = 1
-SCENARIO_CLASSES = {
-    "login": ["LoginStudent"],
-    "quiz": ["QuizStudent"],
-    "leaderboard": ["BoardStudent"],
-    "mixed": ["QuizStudent", "BoardStudent", "StatsStudent", "NewStudent"],
-    "scale": ["QuizStudent", "BoardStudent", "StatsStudent", "NewStudent"],
-}
