@@ -48,8 +48,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--spammer", action="store_true", default=True)
     parser.add_argument("--no-spammer", dest="spammer", action="store_false")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "4")))
+    # The defaults of gunicorn.conf.py on this 2-core machine: sync workers (docs/PERFORMANCE.md).
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "5")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "1")))
     parser.add_argument("--database", default="usmle_quiz_load")
     parser.add_argument("--redis-db", type=int, default=13)
     return parser.parse_args()
