@@ -83,7 +83,14 @@ BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-not-secret DATABASE_URL=$(BENCH_D
 	REDIS_URL=$(TEST_REDIS_URL) SECURE_SSL_REDIRECT=false LOG_LEVEL=WARNING
 
 .PHONY: bench
-bench: venv services ## time block building with 20,000 questions and a 5,000-answer history
+bench: bench-draw bench-floor ## both benchmarks below
+
+.PHONY: bench-floor
+bench-floor: venv services ## each key page's throughput as a share of a trivial view's, same gunicorn
+	$(PY) loadtests/run.py --floor --users 8 --duration 15s
+
+.PHONY: bench-draw
+bench-draw: venv services ## time block building with 20,000 questions and a 5,000-answer history
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'usmle_quiz_bench'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres usmle_quiz_bench
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v 0

@@ -18,7 +18,7 @@ import re
 import threading
 import uuid
 
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, between, constant, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password")
 STUDENTS = int(os.environ.get("LOAD_STUDENTS", "1000"))
@@ -233,6 +233,38 @@ class Spammer(Student):
             elif response.status_code == 303:
                 _acknowledge(self.block, position)
                 response.success()
+
+
+class FloorStudent(Student):
+    """`make bench-floor`: one endpoint (env LOAD_ENDPOINT) as fast as it goes, to compare with the floor."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        super().on_start()
+        self.endpoint = os.environ.get("LOAD_ENDPOINT", "floor")
+        self.block, self.position = None, 0
+        if self.endpoint in ("item", "answer"):
+            response = self.post("/quizzes/new/", {"size": "40", "mode": "timed", "pool": "all"}, "setup")
+            self.block = int(re.search(r"/quizzes/(\d+)/", response.headers.get("Location", "")).group(1))
+
+    @task
+    def hit(self):
+        self.position = self.position % 40 + 1
+        if self.endpoint == "floor":
+            self.client.get("/healthz", name=self.endpoint)
+        elif self.endpoint == "dashboard":
+            self.client.get("/", name=self.endpoint)
+        elif self.endpoint == "item":
+            self.client.get(f"/quizzes/{self.block}/q/{self.position}/", name=self.endpoint)
+        elif self.endpoint == "answer":
+            self.post(
+                f"/quizzes/{self.block}/q/{self.position}/", {"choice": random.choice("ABCDE")}, self.endpoint
+            )
+        elif self.endpoint == "board":
+            self.client.get("/leaderboard/", name=self.endpoint)
+        elif self.endpoint == "stats":
+            self.client.get("/stats/", name=self.endpoint)
 
 
 # Proportions within a run; which classes run is chosen by loadtests/run.py (CLASSES)

@@ -52,6 +52,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "5")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "1")))
     parser.add_argument("--database", default="usmle_quiz_load")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="instead of a scenario: each key page's throughput vs a trivial view",
+    )
     parser.add_argument("--redis-db", type=int, default=13)
     return parser.parse_args()
 
@@ -78,6 +83,8 @@ def main() -> int:
         "WEB_CONCURRENCY": str(args.workers),
         "GUNICORN_THREADS": str(args.threads),
         "GUNICORN_ACCESS_LOG": "false",
+        # The floor bench measures pages, not limits.
+        "RATELIMIT_ENABLE": "false" if args.floor else os.environ.get("RATELIMIT_ENABLE", "true"),
     }
     direct = {
         **env,
@@ -105,6 +112,8 @@ def main() -> int:
     stop = threading.Event()
     try:
         _wait_ready(args.port)
+        if args.floor:
+            return _floor(args, env, students)
         started_at = time.time()
         sampler = threading.Thread(
             target=_sample, args=(server.pid, args.database, samples, stop), daemon=True
@@ -136,6 +145,43 @@ def main() -> int:
     (REPORTS / f"{name}.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
     return 0 if summary["passed"] else 1
+
+
+FLOOR_ENDPOINTS = ["floor", "dashboard", "item", "answer", "board", "stats"]
+
+
+def _floor(args: argparse.Namespace, env: dict, students: int) -> int:
+    """Requests/s of a trivial view (/healthz, through every middleware) and of each key page, same server."""
+    results = {}
+    for endpoint in FLOOR_ENDPOINTS:
+        prefix = REPORTS / f"floor-{endpoint}"
+        subprocess.run(
+            [PY, "-m", "locust", "-f", str(ROOT / "loadtests" / "locustfile.py"), "--headless",
+             "--host", f"http://127.0.0.1:{args.port}", "-u", str(args.users), "-r", str(args.users),
+             "-t", args.duration, "--csv", str(prefix), "--only-summary", "--exit-code-on-error", "0",
+             "FloorStudent"],
+            env={**env, "LOAD_ENDPOINT": endpoint, "LOAD_STUDENTS": str(students)}, cwd=ROOT, check=False,
+        )  # fmt: skip
+        with open(f"{prefix}_stats.csv") as handle:
+            row = next(r for r in csv.DictReader(handle) if r["Name"] == endpoint)
+        results[endpoint] = {
+            "requests_per_second": round(float(row["Requests/s"]), 1),
+            "p50_ms": _number(row["50%"]),
+            "p95_ms": _number(row["95%"]),
+            "failures": int(row["Failure Count"]),
+        }
+    floor = results["floor"]["requests_per_second"] or 1
+    for figures in results.values():
+        figures["share_of_floor"] = round(figures["requests_per_second"] / floor, 2)
+    report = {
+        "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "clients": args.users,
+        "seconds_each": args.duration,
+        "results": results,
+    }
+    (REPORTS / "floor.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    return 0
 
 
 def _wait_ready(port: int) -> None:

@@ -1,6 +1,6 @@
 """Benchmark: building a block from a large bank for a student with a long history.
 
-    make bench   (runs this against a throwaway database, usmle_quiz_bench)
+    make bench-draw   (runs this against a throwaway database, usmle_quiz_bench)
 
 Fills the database with QUESTIONS published questions and a student who has
 answered HISTORY of them, then times block creation (draw + insert) per pool
