@@ -25,6 +25,7 @@ class FirstAttempt:
     question_id: int
     correct: bool
     at: datetime  # when the attempt became final
+    subject_id: int | None = None  # looked up when the caller does not have it
 
 
 @dataclass
@@ -57,9 +58,9 @@ def score_record(*, user: User, attempts: list[FirstAttempt]) -> None:
     """
     if not attempts:
         return
-    subjects = dict(
-        Question.objects.filter(pk__in=[a.question_id for a in attempts]).values_list("pk", "subject_id")
-    )
+    subjects = {a.question_id: a.subject_id for a in attempts if a.subject_id is not None}
+    if missing := [a.question_id for a in attempts if a.subject_id is None]:
+        subjects.update(Question.objects.filter(pk__in=missing).values_list("pk", "subject_id"))
     totals, weeks, by_subject = _Delta(), defaultdict(_Delta), defaultdict(_Delta)
     for attempt in attempts:
         totals.add(attempt)

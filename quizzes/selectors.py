@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from quizzes.bank_cache import bank_cached
-from quizzes.models import Block, Item, Question, Subject, System, UserQuestion
+from quizzes.models import Block, Choice, Item, Question, Subject, System, UserQuestion
 
 
 def published_questions() -> QuerySet[Question]:
@@ -140,7 +140,9 @@ def draw_question_ids(questions: QuerySet[Question], size: int) -> list[int]:
 
 def block_for_owner(*, block_id: int, user: User) -> Block:
     """The block, or 404 for anyone but its owner (never 403: no hint it exists)."""
-    return get_object_or_404(Block, pk=block_id, owner=user)
+    block = get_object_or_404(Block, pk=block_id, owner=user)
+    block.owner = user  # known now: whatever reads the owner later needs no query
+    return block
 
 
 def blocks_for_owner(*, user: User) -> QuerySet[Block]:
@@ -155,8 +157,9 @@ def block_item(*, block: Block, position: int) -> Item:
     )
 
 
-def item_choices(*, item: Item) -> list:
-    return list(item.question.choices.all())
+def item_choices(*, item: Item) -> QuerySet[Choice]:
+    """Unevaluated: the question page runs it only when its cached question body misses."""
+    return item.question.choices.all()
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from datetime import timedelta
 from enum import StrEnum
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import User
-from quizzes.models import Block, Item
+from quizzes.models import Block, Choice, Item
 from quizzes.selectors import draw_question_ids, pool_questions
 from quizzes.services.history import (
     Attempt,
@@ -133,31 +133,37 @@ class AnswerOutcome(StrEnum):
 @dataclass(frozen=True)
 class AnswerResult:
     outcome: AnswerOutcome
-    item: Item
+    block: Block  # as it stands after the answer (a late answer finishes it)
 
 
 @transaction.atomic
 def item_answer(*, block: Block, position: int, letter: str, elapsed_ms: int | None = None) -> AnswerResult:
-    """Answer item `position` of `block` with `letter`; safe to repeat and to race."""
+    """Answer item `position` of `block` with `letter`; safe to repeat and to race.
+
+    Raises Item.DoesNotExist for a position outside the block.
+    """
+    owner = block.owner if Block.owner.is_cached(block) else None
     # Race: a double click, a retry and a second tab can post at once; the
     # block row lock makes them take turns, and each sees the others' result.
     block = Block.objects.select_for_update().get(pk=block.pk)
-    item = Item.objects.select_related("question").get(block=block, position=position)
+    if owner is not None:
+        block.owner = owner
+    item = Item.objects.annotate(subject_id=F("question__subject_id")).get(block=block, position=position)
     now = timezone.now()
 
     if block.is_finished:
-        return AnswerResult(AnswerOutcome.FINISHED, item)
+        return AnswerResult(AnswerOutcome.FINISHED, block)
     if block.is_timed and now > block.deadline + DEADLINE_GRACE:
         _finish_locked(block=block, now=now)
-        return AnswerResult(AnswerOutcome.TOO_LATE, item)
+        return AnswerResult(AnswerOutcome.TOO_LATE, block)
 
-    choices = {choice.letter: choice.is_correct for choice in item.question.choices.all()}
+    choices = dict(Choice.objects.filter(question_id=item.question_id).values_list("letter", "is_correct"))
     if letter not in choices:
-        return AnswerResult(AnswerOutcome.INVALID, item)
+        return AnswerResult(AnswerOutcome.INVALID, block)
     if item.chosen_letter == letter:
-        return AnswerResult(AnswerOutcome.UNCHANGED, item)
+        return AnswerResult(AnswerOutcome.UNCHANGED, block)
     if item.is_answered and not block.is_timed:
-        return AnswerResult(AnswerOutcome.LOCKED, item)
+        return AnswerResult(AnswerOutcome.LOCKED, block)
 
     item.time_spent_ms = min(
         item.time_spent_ms + _elapsed_ms(block=block, item=item, elapsed_ms=elapsed_ms, now=now),
@@ -171,9 +177,9 @@ def item_answer(*, block: Block, position: int, letter: str, elapsed_ms: int | N
         # Tutor mode: the answer is final the moment it is given.
         attempts_finalize(
             user=block.owner,
-            attempts=[Attempt(item.question_id, letter, item.is_correct, now)],
+            attempts=[Attempt(item.question_id, letter, item.is_correct, now, item.subject_id)],
         )
-    return AnswerResult(AnswerOutcome.RECORDED, item)
+    return AnswerResult(AnswerOutcome.RECORDED, block)
 
 
 def _elapsed_ms(*, block: Block, item: Item, elapsed_ms: int | None, now) -> int:
@@ -207,13 +213,18 @@ def block_finish(*, block: Block) -> Block:
 
 
 def _finish_locked(*, block: Block, now) -> None:
-    items = list(block.items.only("question_id", "chosen_letter", "is_correct", "answered_at"))
+    items = list(
+        block.items.only("question_id", "chosen_letter", "is_correct", "answered_at").annotate(
+            subject_id=F("question__subject_id")
+        )
+    )
     answered = [item for item in items if item.is_answered]
     if block.is_timed:
         attempts_finalize(
             user=block.owner,
             attempts=[
-                Attempt(item.question_id, item.chosen_letter, bool(item.is_correct), now) for item in answered
+                Attempt(item.question_id, item.chosen_letter, bool(item.is_correct), now, item.subject_id)
+                for item in answered
             ],
         )
     block.finished_at = now

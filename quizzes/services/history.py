@@ -20,6 +20,7 @@ class Attempt:
     letter: str
     correct: bool
     at: datetime  # when the attempt became final: the answer (tutor) or the block's end (timed)
+    subject_id: int | None = None  # the question's subject, if the caller has it (saves a query)
 
 
 def history_rows_locked(*, user: User, question_ids: Iterable[int]) -> dict[int, UserQuestion]:
@@ -31,16 +32,21 @@ def history_rows_locked(*, user: User, question_ids: Iterable[int]) -> dict[int,
     question order so two transactions never wait on each other in a cycle.
     """
     question_ids = sorted(set(question_ids))
-    UserQuestion.objects.bulk_create(
-        [UserQuestion(user=user, question_id=question_id) for question_id in question_ids],
-        ignore_conflicts=True,
-    )
-    rows = (
+    locked = (
         UserQuestion.objects.select_for_update()
         .filter(user=user, question_id__in=question_ids)
         .order_by("question_id")
     )
-    return {row.question_id: row for row in rows}
+    rows = {row.question_id: row for row in locked}
+    if len(rows) < len(question_ids):
+        # Building a block creates the rows, so this is rare (a question answered
+        # through another path); lock again after inserting the missing ones.
+        UserQuestion.objects.bulk_create(
+            [UserQuestion(user=user, question_id=question_id) for question_id in question_ids],
+            ignore_conflicts=True,
+        )
+        rows = {row.question_id: row for row in locked.all()}
+    return rows
 
 
 def attempts_finalize(*, user: User, attempts: list[Attempt]) -> list[Attempt]:
@@ -77,7 +83,9 @@ def attempts_finalize(*, user: User, attempts: list[Attempt]) -> list[Attempt]:
             "times_answered",
         ],
     )
-    score_record(user=user, attempts=[FirstAttempt(a.question_id, a.correct, a.at) for a in firsts])
+    score_record(
+        user=user, attempts=[FirstAttempt(a.question_id, a.correct, a.at, a.subject_id) for a in firsts]
+    )
     return firsts
 
 

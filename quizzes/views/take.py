@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -84,19 +84,30 @@ def item_detail(request: HttpRequest, block_id: int, position: int) -> HttpRespo
             return redirect("block_review", block_id=block.pk)
         return _render_item(request, block, block_item(block=block, position=position))
 
-    item = block_item(block=block, position=position)
     letter = request.POST.get("choice", "").strip().upper()
     if len(letter) != 1 or letter not in LETTERS:
         return _render_item(
-            request, block, item, status=400, error="Choose one of the answer letters, then submit."
+            request,
+            block,
+            block_item(block=block, position=position),
+            status=400,
+            error="Choose one of the answer letters, then submit.",
         )
-    result = item_answer(block=block, position=position, letter=letter, elapsed_ms=_elapsed(request))
+    try:
+        result = item_answer(block=block, position=position, letter=letter, elapsed_ms=_elapsed(request))
+    except Item.DoesNotExist:
+        raise Http404("No such item in this block.") from None
+    block = result.block
     here = reverse("item_detail", args=[block.pk, position])
 
     match result.outcome:
         case AnswerOutcome.INVALID:
             return _render_item(
-                request, block, item, status=400, error=f"This question has no choice {letter}."
+                request,
+                block,
+                block_item(block=block, position=position),
+                status=400,
+                error=f"This question has no choice {letter}.",
             )
         case AnswerOutcome.TOO_LATE:
             return render(request, "quizzes/time_up.html", {"practice_block": block}, status=409)

@@ -227,3 +227,44 @@ def test_question_page_query_count_is_flat_for_a_40_item_block(
     student_client.post(item_url(tutor, 1), {"choice": "A"})
     with django_assert_max_num_queries(10):
         assert student_client.get(item_url(tutor, 1)).status_code == 200
+
+
+def test_question_body_comes_from_the_cache_and_an_edit_shows_at_once(
+    student_client, timed_block, bank, django_assert_max_num_queries
+):
+    from quizzes.services import question_render
+
+    first = student_client.get(item_url(timed_block, 1)).text
+    assert bank[0].stem in first
+    with django_assert_max_num_queries(4):  # user, block, item, navigator: no choices query
+        again = student_client.get(item_url(timed_block, 1)).text
+    assert again.count('type="radio" name="choice"') == 5
+
+    bank[0].stem = "An edited vignette about a 61-year-old carpenter."
+    question_render(question=bank[0])
+    bank[0].save()
+    bank[0].choices.filter(letter="C").update(text="An edited choice text")
+    bank[0].save()  # the admin saves the question with its choices: a new version
+    edited = student_client.get(item_url(timed_block, 1)).text
+    assert "61-year-old carpenter" in edited
+    assert "An edited choice text" in edited
+
+
+def test_answer_posts_stay_within_their_query_budget(
+    student_client, bank, student, django_assert_max_num_queries
+):
+    timed = make_block(student, bank[:3], mode=Block.Mode.TIMED)
+    tutor = make_block(student, bank[:3], mode=Block.Mode.TUTOR)
+    with django_assert_max_num_queries(8):
+        assert (
+            student_client.post(item_url(timed, 1), {"choice": "A", "elapsed_ms": "9000"}).status_code == 303
+        )
+    # tutor: the answer is final, so history and the three score aggregates are written too
+    with django_assert_max_num_queries(16):
+        assert (
+            student_client.post(item_url(tutor, 1), {"choice": "A", "elapsed_ms": "9000"}).status_code == 303
+        )
+
+
+def test_answer_for_a_position_outside_the_block_is_404(student_client, timed_block):
+    assert student_client.post(item_url(timed_block, 9), {"choice": "A"}).status_code == 404
