@@ -178,16 +178,15 @@ class StatsStudent(Student):
 
 
 class NewStudent(FastHttpUser):
-    """Sign up, then look around."""
+    """Sign up once (a new account, logged in by the sign-up), then look around like a newcomer."""
 
     wait_time = between(5, 15)
 
-    @task
-    def sign_up(self):
+    def on_start(self):
         page = self.client.get("/accounts/signup/", name="/accounts/signup/")
         token = CSRF.search(page.text or "")
         name = f"new-{uuid.uuid4().hex[:12]}"
-        self.client.post(
+        with self.client.post(
             "/accounts/signup/",
             data={
                 "username": name,
@@ -198,8 +197,15 @@ class NewStudent(FastHttpUser):
             },
             name="/accounts/signup/ [POST]",
             allow_redirects=False,
-        )
-        self.client.cookiejar.clear()
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"sign-up answered {response.status_code}")
+
+    @task
+    def look_around(self):
+        page = random.choice(["/", "/quizzes/new/", "/leaderboard/", "/stats/"])
+        self.client.get(page, name="/ (dashboard)" if page == "/" else page)
 
 
 class Spammer(Student):
