@@ -122,7 +122,11 @@ class QuizStudent(Student):
             _count("answers_sent")
             with self.post(
                 f"/quizzes/{self.block}/q/{self.position}/",
-                {"choice": random.choice("ABCDE"), "elapsed_ms": str(random.randint(5000, 15000))},
+                {
+                    "choice": random.choice("ABCDE"),
+                    "elapsed_ms": str(random.randint(5000, 15000)),
+                    "idempotency_key": str(uuid.uuid4()),  # as the rendered form carries
+                },
                 "/quizzes/[id]/q/[n]/ [POST answer]",
                 catch_response=True,
             ) as response:

@@ -211,6 +211,31 @@ class Item(models.Model):
         return bool(self.chosen_letter)
 
 
+class AnswerReceipt(models.Model):
+    """An answer submission the server accepted, named by the key the form carried.
+
+    A retry of a submission that did arrive (its reply was lost on the way)
+    carries the same key and letter and changes nothing, even if the student
+    has changed the answer since. The letter is part of the receipt because a
+    form re-sent from the browser's history with a different choice is a new
+    answer. Receipts only matter while answers can change: finishing a block
+    deletes them.
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="receipts")
+    key = models.UUIDField()
+    letter = models.CharField(max_length=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "key", "letter"], name="answer_receipt_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.letter}) for {self.item}"
+
+
 class UserQuestion(models.Model):
     """A student's history with one question.
 

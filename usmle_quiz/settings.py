@@ -176,6 +176,15 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
 # Proxies (addresses or networks) whose X-Forwarded-For names the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
+# How the question page's script retries an answer that did not reach the server:
+# exponential backoff from base_ms, capped at cap_ms, this many attempts; then the
+# answer waits in the browser (localStorage) until the connection is back.
+ANSWER_RETRY = {
+    "base_ms": env_int("ANSWER_RETRY_BASE_MS", 1000, minimum=1),
+    "cap_ms": env_int("ANSWER_RETRY_CAP_MS", 10_000, minimum=1),
+    "attempts": env_int("ANSWER_RETRY_ATTEMPTS", 3, minimum=1),
+}
+
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 # How long the shared part of a leaderboard page (its 50 rows) is cached.
 LEADERBOARD_CACHE_SECONDS = env_int("LEADERBOARD_CACHE_SECONDS", 10, minimum=0)

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import User
-from quizzes.models import Block, Choice, Item
+from quizzes.models import AnswerReceipt, Block, Choice, Item
 from quizzes.selectors import draw_question_ids, pool_questions
 from quizzes.services.history import (
     Attempt,
@@ -128,6 +129,7 @@ class AnswerOutcome(StrEnum):
     FINISHED = "finished"  # the block was already finished; nothing stored
     TOO_LATE = "too_late"  # past the timed deadline; nothing stored, the block is now finished
     INVALID = "invalid"  # the letter is not one of this question's choices
+    DUPLICATE = "duplicate"  # this very submission (key and letter) was accepted before: a retry
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,13 @@ class AnswerResult:
 
 
 @transaction.atomic
-def item_answer(*, block: Block, position: int, letter: str, elapsed_ms: int | None = None) -> AnswerResult:
+def item_answer(
+    *, block: Block, position: int, letter: str, elapsed_ms: int | None = None, key: UUID | None = None
+) -> AnswerResult:
     """Answer item `position` of `block` with `letter`; safe to repeat and to race.
 
+    `key` is the submission's idempotency key: a submission whose key and
+    letter were accepted before is a retry and changes nothing.
     Raises Item.DoesNotExist for a position outside the block.
     """
     owner = block.owner if Block.owner.is_cached(block) else None
@@ -157,6 +163,8 @@ def item_answer(*, block: Block, position: int, letter: str, elapsed_ms: int | N
         _finish_locked(block=block, now=now)
         return AnswerResult(AnswerOutcome.TOO_LATE, block)
 
+    if key is not None and AnswerReceipt.objects.filter(item=item, key=key, letter=letter).exists():
+        return AnswerResult(AnswerOutcome.DUPLICATE, block)
     choices = dict(Choice.objects.filter(question_id=item.question_id).values_list("letter", "is_correct"))
     if letter not in choices:
         return AnswerResult(AnswerOutcome.INVALID, block)
@@ -173,6 +181,8 @@ def item_answer(*, block: Block, position: int, letter: str, elapsed_ms: int | N
     item.is_correct = choices[letter]
     item.answered_at = now
     item.save(update_fields=["chosen_letter", "is_correct", "answered_at", "time_spent_ms"])
+    if key is not None:
+        AnswerReceipt.objects.create(item=item, key=key, letter=letter)
     if not block.is_timed:
         # Tutor mode: the answer is final the moment it is given.
         attempts_finalize(
@@ -227,6 +237,7 @@ def _finish_locked(*, block: Block, now) -> None:
                 for item in answered
             ],
         )
+    AnswerReceipt.objects.filter(item__block=block).delete()  # answers are final: no retry can change them
     block.finished_at = now
     block.answered_count = len(answered)
     block.correct_count = sum(1 for item in answered if item.is_correct)

@@ -1,8 +1,11 @@
 """Taking a block: resume, the question screen, answering, flagging, finishing."""
 
+from uuid import UUID, uuid4
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -67,6 +70,9 @@ def _render_item(
             else None
         ),
         "grace_seconds": int(DEADLINE_GRACE.total_seconds()),
+        # A fresh key per rendered form: the server accepts each submission once (retries are no-ops).
+        "idempotency_key": uuid4(),
+        "retry": settings.ANSWER_RETRY,
     }
     return render(request, "quizzes/item.html", context, status=status)
 
@@ -86,42 +92,83 @@ def item_detail(request: HttpRequest, block_id: int, position: int) -> HttpRespo
 
     letter = request.POST.get("choice", "").strip().upper()
     if len(letter) != 1 or letter not in LETTERS:
-        return _render_item(
-            request,
-            block,
-            block_item(block=block, position=position),
-            status=400,
-            error="Choose one of the answer letters, then submit.",
-        )
+        return _answer_refused(request, block, position, "Choose one of the answer letters, then submit.")
+    key = _idempotency_key(request)
+    if key is False:
+        damaged = "This answer form is damaged. Reload the page and answer again."
+        return _answer_refused(request, block, position, damaged)
     try:
-        result = item_answer(block=block, position=position, letter=letter, elapsed_ms=_elapsed(request))
+        result = item_answer(
+            block=block, position=position, letter=letter, elapsed_ms=_elapsed(request), key=key or None
+        )
     except Item.DoesNotExist:
         raise Http404("No such item in this block.") from None
     block = result.block
     here = reverse("item_detail", args=[block.pk, position])
+    review = reverse("block_review", args=[block.pk])
 
     match result.outcome:
         case AnswerOutcome.INVALID:
-            return _render_item(
-                request,
-                block,
-                block_item(block=block, position=position),
-                status=400,
-                error=f"This question has no choice {letter}.",
-            )
+            return _answer_refused(request, block, position, f"This question has no choice {letter}.")
         case AnswerOutcome.TOO_LATE:
+            if _wants_json(request):
+                return JsonResponse(
+                    {"error": "Time is up: the block is finished.", "next": review}, status=409
+                )
             return render(request, "quizzes/time_up.html", {"practice_block": block}, status=409)
         case AnswerOutcome.FINISHED:
-            messages.info(request, "This block is finished, so answers can no longer change.")
-            return _see_other(reverse("block_review", args=[block.pk]))
+            return _answer_reply(
+                request, "finished", review, "This block is finished, so answers can no longer change.", 409
+            )
         case AnswerOutcome.LOCKED:
-            messages.info(request, "You already answered this question; your first answer stands.")
-            return _see_other(here)
+            return _answer_reply(
+                request, "locked", here, "You already answered this question; your first answer stands.", 409
+            )
+    # Recorded, unchanged or a retry of an accepted submission: the same reply either way.
     if block.is_timed:
         if position < block.item_count:
-            return _see_other(reverse("item_detail", args=[block.pk, position + 1]))
-        messages.info(request, "Answer saved. That was the last item: review your flags or finish the block.")
-    return _see_other(here)
+            return _answer_reply(
+                request, result.outcome, reverse("item_detail", args=[block.pk, position + 1])
+            )
+        return _answer_reply(
+            request,
+            result.outcome,
+            here,
+            "Answer saved. That was the last item: review your flags or finish the block.",
+        )
+    return _answer_reply(request, result.outcome, here)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The answer script asks for JSON; a plain form post gets pages and redirects."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _answer_reply(request: HttpRequest, status: str, next_url: str, message: str = "", code: int = 200):
+    """Where to go after an answer: JSON for the answer script, else a 303 with an optional flash message."""
+    if message:
+        messages.info(request, message)
+    if _wants_json(request):
+        return JsonResponse({"status": str(status), "next": next_url}, status=code)
+    return _see_other(next_url)
+
+
+def _answer_refused(request: HttpRequest, block: Block, position: int, error: str) -> HttpResponse:
+    item = block_item(block=block, position=position)
+    if _wants_json(request):
+        return JsonResponse({"error": error}, status=400)
+    return _render_item(request, block, item, status=400, error=error)
+
+
+def _idempotency_key(request: HttpRequest) -> UUID | bool | None:
+    """The submission's key: a UUID, None when the form sent none, False when it is not a UUID."""
+    raw = request.POST.get("idempotency_key", "")
+    if not raw:
+        return None
+    try:
+        return UUID(raw[:64])
+    except ValueError:
+        return False
 
 
 def _elapsed(request: HttpRequest) -> int | None:

@@ -108,3 +108,18 @@ def test_two_blocks_answering_the_same_question_at_once_record_one_first_attempt
     assert history.times_answered == 4
     assert history.first_correct is True
     assert UserQuestion.objects.filter(user=student, question=question).count() == 1
+
+
+def test_the_same_submission_sent_four_times_at_once_is_accepted_once():
+    student = make_user()
+    question = make_question()
+    block = make_block(student, [question, make_question()], mode=Block.Mode.TIMED)
+    clients = [logged_in_client(student) for _ in range(4)]
+    form = {"choice": wrong_letter(question), "idempotency_key": "0f8fad5b-d9cb-469f-a165-70867728950e"}
+    results = run_together(
+        [lambda c=c: c.post(f"/quizzes/{block.pk}/q/1/", form).status_code for c in clients]
+    )
+    assert results == [303] * 4
+    item = Item.objects.get(block=block, position=1)
+    assert item.chosen_letter == wrong_letter(question)
+    assert item.receipts.count() == 1
