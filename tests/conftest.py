@@ -22,11 +22,13 @@ _sequence = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _fast_hasher_and_clean_cache(settings):
     from leaderboard import sorted_sets
+    from usmle_quiz import redis_breaker
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Boards rebuild their Redis mirror inside the request in tests, not in a thread.
     settings.LEADERBOARD_REBUILD_INLINE = True
     sorted_sets.reset_circuit()
+    redis_breaker.reset()  # a fault test may have left this process's circuit open
     cache.clear()
     yield
     cache.clear()

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "usmle_quiz.middleware.DatabaseUnavailableMiddleware",
     "usmle_quiz.ratelimits.FloodGuardMiddleware",
+    "usmle_quiz.middleware.MalformedRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -67,6 +68,11 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "usmle_quiz.urls"
+# Where the admin lives ("admin/" unless set): a less guessable path keeps
+# scanners off the staff login; it is not a substitute for strong passwords.
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+if ADMIN_URL == "/" or not ADMIN_URL.replace("/", "").replace("-", "").replace("_", "").isalnum():
+    raise ImproperlyConfigured("ADMIN_URL must be a path such as 'staff-area/' (letters, digits, - and _).")
 WSGI_APPLICATION = "usmle_quiz.wsgi.application"
 
 TEMPLATES = [
@@ -122,9 +128,15 @@ SILENCED_SYSTEM_CHECKS = ["models.W038"]
 REDIS_URL = env_str("REDIS_URL")
 # A dead Redis must cost milliseconds, not seconds: short socket timeouts.
 REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT_MS", 250, minimum=10) / 1000
+# After a failed call, skip Redis for this long (usmle_quiz/redis_breaker.py): a dead
+# Redis then costs one socket timeout per process every few seconds, not one per call.
+REDIS_CIRCUIT_OPEN_SECONDS = env_int("REDIS_CIRCUIT_OPEN_SECONDS", 5, minimum=1)
 if REDIS_URL:
+    from usmle_quiz.redis_breaker import connection_class_for
+
     _redis_options = {
         "PARSER_CLASS": "redis.connection._HiredisParser",
+        "CONNECTION_POOL_KWARGS": {"connection_class": connection_class_for(REDIS_URL)},
         "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
         "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
         # Fail open: a dead Redis is a cache miss (pages come from PostgreSQL,

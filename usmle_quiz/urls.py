@@ -17,7 +17,7 @@ urlpatterns = [
     path("stats/reset/", stats.stats_reset, name="stats_reset"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     # Browsers ask for /favicon.ico on pages (like the admin's) that name no icon.
     path("favicon.ico", views.favicon),
 ]
