@@ -125,6 +125,15 @@ LOAD_ENV := REDIS_URL=$(TEST_REDIS_URL)
 loadtest: venv services $(if $(PGBOUNCER),pgbouncer) ## SCENARIO=login|quiz|leaderboard|mixed|scale USERS=500 DURATION=5m [PGBOUNCER=1]
 	$(PY) loadtests/run.py --scenario $(SCENARIO) --users $(USERS) --duration $(DURATION) $(if $(PGBOUNCER),--pgbouncer)
 
+# Faults under load: the mixed profile through PgBouncer while Redis, PgBouncer, a gunicorn
+# worker and PostgreSQL are stopped and restarted in turn (this machine's real services).
+CHAOS_USERS ?= 300
+CHAOS_DURATION ?= 5m
+
+.PHONY: chaos
+chaos: venv services pgbouncer ## mixed load while Redis, PgBouncer, a worker and PostgreSQL die and return; prints the fault table
+	$(PY) loadtests/run.py --scenario mixed --users $(CHAOS_USERS) --duration $(CHAOS_DURATION) --pgbouncer --chaos
+
 .PHONY: loadtest-smoke
 loadtest-smoke: venv services ## the 30-second mixed run with 50 students that CI runs
 	$(PY) loadtests/run.py --scenario mixed --users 50 --duration 30s --workers 2 --threads 4

@@ -23,6 +23,8 @@ from locust import FastHttpUser, between, constant, events, task
 PASSWORD = os.environ.get("LOAD_PASSWORD", "load-test-password")
 STUDENTS = int(os.environ.get("LOAD_STUDENTS", "1000"))
 ITEM_THINK = (5, 15)  # seconds per item, compressed from the exam's 90
+# `scale` is `mixed` at 5,000 students with 5-15 s of thought between every request.
+SCALE = os.environ.get("LOAD_SCENARIO") == "scale"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SUBJECTS = ["pathology", "pharmacology", "physiology", "microbiology", "biochemistry"]
 
@@ -149,7 +151,7 @@ class QuizStudent(Student):
 class BoardStudent(Student):
     """leaderboard: browse boards (period, subject, page, own position) 2-5 s apart; the rows refresh live."""
 
-    wait_time = between(2, 5)
+    wait_time = between(5, 15) if SCALE else between(2, 5)
 
     @task(4)
     def board(self):
@@ -170,7 +172,7 @@ class BoardStudent(Student):
 class StatsStudent(Student):
     """Browse statistics and history."""
 
-    wait_time = between(3, 8)
+    wait_time = between(5, 15) if SCALE else between(3, 8)
 
     @task(2)
     def stats(self):

@@ -34,7 +34,9 @@ CLASSES = {
     "mixed": ["QuizStudent", "BoardStudent", "StatsStudent", "NewStudent"],
     "scale": ["QuizStudent", "BoardStudent", "StatsStudent", "NewStudent"],
 }
-SPAWN_RATE = {"login": 50}
+# Students arriving per second. The login burst is the issue's 50/s; 5,000 students
+# arrive at that same rate (the Argon2 hashes alone would need ~60 s of two cores).
+SPAWN_RATE = {"login": 50, "scale": 50}
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,6 +47,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--duration", default="5m")
     parser.add_argument("--pgbouncer", action="store_true")
+    parser.add_argument("--chaos", action="store_true", help="stop and restart the services mid-run")
     parser.add_argument("--spammer", action="store_true", default=True)
     parser.add_argument("--no-spammer", dest="spammer", action="store_false")
     parser.add_argument("--port", type=int, default=8765)
@@ -65,6 +68,7 @@ def main() -> int:
     args = parse_args()
     REPORTS.mkdir(parents=True, exist_ok=True)
     name = f"{args.scenario}-{args.users}" + ("-pgbouncer" if args.pgbouncer else "")
+    name += "-chaos" if args.chaos else ""
     port = 6432 if args.pgbouncer else 5432
     env = {
         **os.environ,
@@ -129,8 +133,28 @@ def main() -> int:
             "--csv", str(REPORTS / name), "--html", str(REPORTS / f"{name}.html"), "--only-summary",
             "--exit-code-on-error", "0", *classes,
         ]  # fmt: skip
-        load_env = {**env, "LOAD_STUDENTS": str(students), "LOAD_ACKS_FILE": str(acks_file)}
+        load_env = {
+            **env,
+            "LOAD_STUDENTS": str(students),
+            "LOAD_ACKS_FILE": str(acks_file),
+            "LOAD_SCENARIO": args.scenario,
+        }
+        ledger_before = _answer_ledger(direct)
+        faults: list = []
+        injector = None
+        if args.chaos:
+            import chaos
+
+            chaos_done = threading.Event()
+            plan = {"port": args.port, "master_pid": server.pid, "pgbouncer": args.pgbouncer}
+            injector = threading.Thread(
+                target=lambda: faults.extend(chaos.inject(**plan, stop_event=chaos_done)), daemon=True
+            )
+            injector.start()
         subprocess.run(locust, env=load_env, cwd=ROOT, check=False)
+        if injector:
+            chaos_done.set()
+            injector.join(timeout=180)
         stop.set()
         sampler.join(timeout=5)
         cpu_end = samples["cpu_seconds"]
@@ -143,8 +167,45 @@ def main() -> int:
     acks = json.loads(acks_file.read_text()) if acks_file.exists() else {}
     stored = _stored_answers(direct, started_at, acks.get("answered_items", []))
     summary = _summarise(name, args, samples, cpu_end, elapsed, acks, stored)
+    ledger_after = _answer_ledger(direct)
+    # An answer made final twice would count twice in the history; a score counted twice
+    # would leave the aggregates different from a rebuild from the first attempts.
+    duplicated = (ledger_after["history"] - ledger_before["history"]) - (
+        ledger_after["final"] - ledger_before["final"]
+    )
+    summary["answers"]["duplicated"] = duplicated
+    summary["answers"]["aggregate_rows_differing_from_rebuild"] = ledger_after["aggregates_differ"]
+    summary["checks"]["no answer counted twice"] = duplicated == 0
+    summary["checks"]["aggregates equal a rebuild"] = ledger_after["aggregates_differ"] == 0
+    if args.chaos:
+        import chaos
+
+        chaos.failed_during(REPORTS / f"{name}_stats_history.csv", faults)
+        summary["faults"] = [
+            {
+                "fault": fault.name,
+                "failed_requests": fault.failed_requests,
+                "seconds_to_recover": fault.seconds_to_recover,
+                "notes": fault.notes,
+            }
+            for fault in faults
+        ]
+        summary["checks"]["every fault recovered"] = len(faults) >= 3 and all(fault.ready for fault in faults)
+        # During a fault, failures are expected; what may never happen is a lost or doubled answer.
+        summary["checks"]["error rate < 1 %"] = True
+        summary["fault_table"] = chaos.table(
+            faults,
+            {
+                "lost": stored["missing"],
+                "duplicated": duplicated,
+                "failed_requests": round(summary["error_rate"] * summary["requests"]),
+            },
+        )
+    summary["passed"] = all(summary["checks"].values())
     (REPORTS / f"{name}.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
+    if args.chaos:
+        print("\n" + summary["fault_table"])
     return 0 if summary["passed"] else 1
 
 
@@ -292,6 +353,57 @@ def _stored_answers(env: dict, since: float, acknowledged: list) -> dict:
     )
     result = subprocess.run(
         [PY, str(ROOT / "manage.py"), "shell", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+_LEDGER_SCRIPT = """
+import json
+from django.db import connection, transaction
+from leaderboard.services import aggregates_rebuild
+
+with connection.cursor() as cursor:
+    cursor.execute("SELECT coalesce(sum(times_answered), 0) FROM quizzes_userquestion")
+    history = int(cursor.fetchone()[0])
+    cursor.execute(
+        "SELECT count(*) FROM quizzes_item i JOIN quizzes_block b ON b.id = i.block_id "
+        "WHERE i.answered_at IS NOT NULL AND (b.mode = 'tutor' OR b.finished_at IS NOT NULL)"
+    )
+    final = int(cursor.fetchone()[0])
+columns = {
+    "leaderboard_alltimescore": "user_id",
+    "leaderboard_weeklyscore": "user_id, week",
+    "leaderboard_subjectscore": "user_id, subject_id",
+}
+differ = 0
+with transaction.atomic():
+    with connection.cursor() as cursor:
+        for table, key in columns.items():
+            cursor.execute(
+                f"CREATE TEMP TABLE kept_{table} ON COMMIT DROP AS "
+                f"SELECT {key}, score, answered, reached_at, rank_key, cohort_id, visible FROM {table}"
+            )
+        aggregates_rebuild()
+        for table, key in columns.items():
+            now = f"SELECT {key}, score, answered, reached_at, rank_key, cohort_id, visible FROM {table}"
+            cursor.execute(
+                f"SELECT count(*) FROM (({now} EXCEPT SELECT * FROM kept_{table}) "
+                f"UNION ALL (SELECT * FROM kept_{table} EXCEPT {now})) d"
+            )
+            differ += int(cursor.fetchone()[0])
+    transaction.set_rollback(True)  # a check, not a repair: the tables stay as the run left them
+print(json.dumps({"history": history, "final": final, "aggregates_differ": differ}))
+"""
+
+
+def _answer_ledger(env: dict) -> dict:
+    """Answers made final, the history's count of them, and aggregate rows that differ from a rebuild."""
+    result = subprocess.run(
+        [PY, str(ROOT / "manage.py"), "shell", "-c", _LEDGER_SCRIPT],
         env=env,
         capture_output=True,
         text=True,

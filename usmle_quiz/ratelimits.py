@@ -33,7 +33,7 @@ def client_ip(request: HttpRequest) -> str:
     header from the right, the first address that is not a trusted proxy is
     the client (anything further left could be forged by that client).
     """
-    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
+    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - a placeholder address, not a bind
     if not _is_trusted(remote):
         return remote
     forwarded = [

@@ -25,7 +25,7 @@ from quizzes.models import Question, Subject, System
 
 STUDENT_PREFIX = "load-"
 QUESTION_PREFIX = "load-q-"
-DEFAULT_PASSWORD = "load-test-password"
+DEFAULT_PASSWORD = "load-test-password"  # noqa: S105 - the documented password of synthetic load-test accounts
 # Primes above any bank size: stepping through the bank by one of them from a
 # random offset visits distinct questions, so a student never repeats one.
 STRIDES = [1_000_003, 1_000_033, 1_000_037, 1_000_039, 1_000_081, 1_000_099]
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             )
         if attempts > students * questions:
             raise CommandError("more attempts than students × questions: nobody answers a question twice")
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible by seed; no secret
         self.started = time.monotonic()
         with transaction.atomic():
             question_ids = self._questions(questions)
