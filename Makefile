@@ -122,8 +122,8 @@ DURATION ?= 5m
 LOAD_ENV := REDIS_URL=$(TEST_REDIS_URL)
 
 .PHONY: loadtest
-loadtest: venv services $(if $(PGBOUNCER),pgbouncer) ## SCENARIO=login|quiz|leaderboard|mixed|scale USERS=500 DURATION=5m [PGBOUNCER=1]
-	$(PY) loadtests/run.py --scenario $(SCENARIO) --users $(USERS) --duration $(DURATION) $(if $(PGBOUNCER),--pgbouncer)
+loadtest: venv services $(if $(PGBOUNCER),pgbouncer) ## SCENARIO=login|quiz|leaderboard|mixed|scale USERS=500 DURATION=5m [PGBOUNCER=1] [SPAWN_RATE=n]
+	$(PY) loadtests/run.py --scenario $(SCENARIO) --users $(USERS) --duration $(DURATION) $(if $(PGBOUNCER),--pgbouncer) $(if $(SPAWN_RATE),--spawn-rate $(SPAWN_RATE))
 
 # Faults under load: the mixed profile through PgBouncer while Redis, PgBouncer, a gunicorn
 # worker and PostgreSQL are stopped and restarted in turn (this machine's real services).

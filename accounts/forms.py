@@ -18,10 +18,10 @@ class SignUpForm(UserCreationForm):
         fields = ["username", "email"]
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists.")
-        return email
+        # No "this email is taken": that would tell anyone which addresses have an
+        # account. Usernames are public handles (the boards show them); emails are
+        # private, and a password reset covers every account of an address.
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
 
 class ProfileForm(forms.ModelForm):

@@ -48,6 +48,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", default="5m")
     parser.add_argument("--pgbouncer", action="store_true")
     parser.add_argument("--chaos", action="store_true", help="stop and restart the services mid-run")
+    parser.add_argument("--spawn-rate", type=float, help="arrivals per second")
     parser.add_argument("--spammer", action="store_true", default=True)
     parser.add_argument("--no-spammer", dest="spammer", action="store_false")
     parser.add_argument("--port", type=int, default=8765)
@@ -126,10 +127,11 @@ def main() -> int:
         sampler.start()
         acks_file = REPORTS / f"{name}-acks.json"
         classes = CLASSES[args.scenario] + (["Spammer"] if args.spammer else [])
+        spawn_rate = args.spawn_rate or SPAWN_RATE.get(args.scenario, max(10, args.users // 20))
         locust = [
             PY, "-m", "locust", "-f", str(ROOT / "loadtests" / "locustfile.py"), "--headless",
             "--host", f"http://127.0.0.1:{args.port}", "-u", str(args.users),
-            "-r", str(SPAWN_RATE.get(args.scenario, max(10, args.users // 20))), "-t", args.duration,
+            "-r", str(spawn_rate), "-t", args.duration,
             "--csv", str(REPORTS / name), "--html", str(REPORTS / f"{name}.html"), "--only-summary",
             "--exit-code-on-error", "0", *classes,
         ]  # fmt: skip
@@ -454,6 +456,7 @@ def _summarise(name, args, samples, cpu, elapsed, acks, stored) -> dict:
         "duration": args.duration,
         "pgbouncer": args.pgbouncer,
         "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "arrivals_per_second": args.spawn_rate or SPAWN_RATE.get(args.scenario, max(10, args.users // 20)),
         "requests": total_requests,
         "requests_per_second": round(rps, 1),
         "error_rate": round(error_rate, 5),

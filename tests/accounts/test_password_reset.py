@@ -28,3 +28,12 @@ def test_password_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(cl
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password_reset/done/"
     assert mail.outbox == []
+
+
+def test_password_reset_reaches_every_account_of_a_shared_email(client, student):
+    from tests.conftest import make_user
+
+    make_user("alice-second", email=student.email)
+    client.post("/accounts/password_reset/", {"email": student.email})
+    assert len(mail.outbox) == 2
+    assert {message.to[0] for message in mail.outbox} == {student.email}
