@@ -193,8 +193,10 @@ def main() -> int:
             for fault in faults
         ]
         summary["checks"]["every fault recovered"] = len(faults) >= 3 and all(fault.ready for fault in faults)
-        # During a fault, failures are expected; what may never happen is a lost or doubled answer.
-        summary["checks"]["error rate < 1 %"] = True
+        # During a fault, failed and slow requests are expected (and reported per fault); what may
+        # never happen is a lost or doubled answer, wrong aggregates or a fault that does not recover.
+        for check in ("error rate < 1 %", "p95 < 2 s on every page", "p95 < 200 ms on cached pages"):
+            summary["checks"].pop(check, None)
         summary["fault_table"] = chaos.table(
             faults,
             {

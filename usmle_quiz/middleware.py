@@ -2,6 +2,7 @@
 
 import logging
 
+from django.contrib.auth import SESSION_KEY
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
@@ -24,25 +25,34 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError) and not _is_timeout(exception):
+        if not is_database_unavailable(exception):
             return None
-        log.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
-        if request.headers.get("Accept", "").startswith("application/json"):
-            response = HttpResponse(
-                '{"error": "The service is busy. Try again in a few seconds."}',
-                status=503,
-                content_type="application/json",
-            )
-        else:
-            # Rendered without a request: no context processor touches the database.
-            response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "5"
-        return response
+        return database_unavailable(request, exception)
 
 
-def _is_timeout(exception: Exception) -> bool:
-    cause = exception.__cause__
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    """The database cannot be reached, or cancelled a query for running past the statement timeout."""
+    if isinstance(exception, OperationalError | InterfaceError):
+        return True
+    cause = getattr(exception, "__cause__", None)
     return isinstance(exception, DatabaseError) and type(cause).__name__ == "QueryCanceled"
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """503 with Retry-After: JSON for JSON clients, else a page rendered without touching the database."""
+    log.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
+    if "application/json" in request.headers.get("Accept", ""):
+        response = HttpResponse(
+            '{"error": "The service is busy. Try again in a few seconds."}',
+            status=503,
+            content_type="application/json",
+        )
+    else:
+        # Rendered without a request: no context processor touches the database.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class PrivateCacheMiddleware:
@@ -57,8 +67,11 @@ class PrivateCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        # Judged from the session the request already read, never by loading the user:
+        # a response must not need the database (a health check, a 503 page).
+        session = getattr(request, "session", None)
+        signed_in = session is not None and session.accessed and SESSION_KEY in session
+        if signed_in and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_cache=True)
         return response
 

@@ -5,6 +5,8 @@ from django.urls import include, path
 from quizzes.views import stats
 from usmle_quiz import health, views
 
+handler500 = "usmle_quiz.views.server_error"
+
 admin.site.site_header = "USMLE Quiz administration"
 admin.site.site_title = "USMLE Quiz admin"
 

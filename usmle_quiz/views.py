@@ -1,12 +1,15 @@
+import sys
+
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from quizzes.selectors import bank_counts
+from usmle_quiz.middleware import database_unavailable, is_database_unavailable
 
 LANDING_CACHE_KEY = "page:landing"
 
@@ -29,3 +32,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages (like the admin's) that name no icon."""
     return redirect(static("img/favicon.svg"))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. A database outage met outside a view (a middleware loading the user,
+    a template) still gets the friendly 503 with Retry-After; anything else the 500 page.
+    Both are rendered without a request, so they never touch the database."""
+    error = sys.exc_info()[1]
+    if is_database_unavailable(error):
+        return database_unavailable(request, error)
+    return HttpResponseServerError(render_to_string("500.html"))
