@@ -60,10 +60,10 @@ def gunicorn(request):
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
-            up = requests.get(f"{base}/healthz", timeout=1).status_code == 200
+            up = requests.get(f"{base}/healthz", timeout=5).status_code == 200
             if up and len(workers(server.pid)) == 2:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a worker still booting
             pass
         time.sleep(0.1)
     yield base, server

@@ -7,6 +7,7 @@ freezes it (SIGSTOP: connections open but nothing answers, the worst case).
 import pytest
 from django.test import Client
 
+from accounts.models import User
 from quizzes.models import Block, Item
 from tests.conftest import PASSWORD, correct_letter, make_block
 from usmle_quiz import redis_breaker
@@ -89,3 +90,25 @@ def test_readyz_names_the_cache_as_down_and_rate_limits_fail_open(own_redis, stu
     block = make_block(student, bank[:3], mode=Block.Mode.TIMED)
     statuses = [client.post(f"/quizzes/{block.pk}/q/{n}/", {"choice": "A"}).status_code for n in (1, 2, 3)]
     assert statuses == [303, 303, 303]  # documented: with the counters away, limits fail open
+
+
+def test_with_redis_stopped_a_new_student_signs_up_and_practises(own_redis, bank):
+    own_redis.stop()
+    client = Client()
+    signed_up = client.post(
+        "/accounts/signup/",
+        {
+            "username": "newcomer",
+            "email": "newcomer@example.org",
+            "password1": "loop-of-henle-2027",
+            "password2": "loop-of-henle-2027",
+        },
+    )
+    assert signed_up.status_code == 302
+    newcomer = User.objects.get(username="newcomer")
+    newcomer.set_password(PASSWORD)  # the journey signs in again, as after closing the browser
+    newcomer.save()
+    client.post("/accounts/logout/")
+    seen = journey(client, newcomer, bank)
+    assert_no_error_page(seen)
+    assert client.get("/leaderboard/").context["position"].rank == 1
