@@ -136,7 +136,7 @@ chaos: venv services pgbouncer ## mixed load while Redis, PgBouncer, a worker an
 
 .PHONY: loadtest-smoke
 loadtest-smoke: venv services ## the 30-second mixed run with 50 students that CI runs
-	$(PY) loadtests/run.py --scenario mixed --users 50 --duration 30s --workers 2 --threads 4
+	$(PY) loadtests/run.py --scenario mixed --users 50 --duration 30s --spawn-rate 5
 
 .PHONY: lint
 lint: venv ## ruff check and format check
