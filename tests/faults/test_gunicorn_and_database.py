@@ -58,17 +58,19 @@ def gunicorn(request):
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            up = requests.get(f"{base}/healthz", timeout=5).status_code == 200
-            if up and len(workers(server.pid)) == 2:
-                break
-        except requests.RequestException:  # not listening yet, or a worker still booting
-            pass
-        time.sleep(0.1)
-    yield base, server
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+    try:
+        for _ in range(150):
+            try:
+                up = requests.get(f"{base}/healthz", timeout=5).status_code == 200
+                if up and len(workers(server.pid)) == 2:
+                    break
+            except requests.RequestException:  # not listening yet, or a worker still booting
+                pass
+            time.sleep(0.1)
+        yield base, server
+    finally:  # also when start-up failed: never leave a gunicorn behind
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 @pytest.fixture
