@@ -355,6 +355,11 @@ def _stored_answers(env: dict, since: float, acknowledged: list) -> dict:
         f"acked = {{tuple(p) for p in json.load(open({str(pairs)!r}))}}; "
         "print(json.dumps({'stored': len(stored), 'missing': len(acked - stored)}))"
     )
+    return _django_json(env, script)
+
+
+def _django_json(env: dict, script: str) -> dict:
+    """Run a script in `manage.py shell` against the load database; it prints one JSON line last."""
     result = subprocess.run(
         [PY, str(ROOT / "manage.py"), "shell", "-c", script],
         env=env,
@@ -406,14 +411,7 @@ print(json.dumps({"history": history, "final": final, "aggregates_differ": diffe
 
 def _answer_ledger(env: dict) -> dict:
     """Answers made final, the history's count of them, and aggregate rows that differ from a rebuild."""
-    result = subprocess.run(
-        [PY, str(ROOT / "manage.py"), "shell", "-c", _LEDGER_SCRIPT],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return _django_json(env, _LEDGER_SCRIPT)
 
 
 def _summarise(name, args, samples, cpu, elapsed, acks, stored) -> dict:
