@@ -244,10 +244,61 @@ def _floor(args: argparse.Namespace, env: dict, students: int) -> int:
         "clients": args.users,
         "seconds_each": args.duration,
         "results": results,
+        "login_capacity": _login_capacity(args.port, students),
     }
     (REPORTS / "floor.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
     return 0
+
+
+def _login_capacity(port: int, students: int, bursts=(5, 10, 20)) -> list[dict]:
+    """N login POSTs fired at the same instant (N different students): how long until all are done.
+
+    N / the slowest is the login throughput this server reaches; each login is one Argon2id
+    verification plus the session rotation. The login pages are fetched first, outside the clock.
+    """
+    import http.cookiejar
+    import re
+    import urllib.parse
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = f"http://127.0.0.1:{port}"
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    results, next_student = [], students  # from the last generated student down: none logged in yet
+
+    for burst in bursts:
+        prepared, barrier = [], threading.Barrier(burst)
+        for _ in range(burst):
+            opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+            )
+            token = csrf.search(opener.open(f"{base}/accounts/login/", timeout=30).read().decode()).group(1)
+            form = {
+                "username": f"load-{next_student:07d}",
+                "password": "load-test-password",
+                "csrfmiddlewaretoken": token,
+            }
+            prepared.append((opener, urllib.parse.urlencode(form).encode(), barrier))
+            next_student -= 1
+
+        def log_in(job):
+            opener, body, start_together = job
+            start_together.wait()
+            began = time.perf_counter()
+            opener.open(f"{base}/accounts/login/", body, timeout=60).read()
+            return time.perf_counter() - began
+
+        with ThreadPoolExecutor(max_workers=burst) as pool:
+            durations = sorted(pool.map(log_in, prepared))
+        results.append(
+            {
+                "logins_at_once": burst,
+                "all_done_ms": round(durations[-1] * 1000),
+                "median_ms": round(durations[len(durations) // 2] * 1000),
+                "logins_per_second": round(burst / durations[-1], 1),
+            }
+        )
+    return results
 
 
 def _wait_ready(port: int) -> None:
