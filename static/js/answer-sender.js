@@ -72,6 +72,12 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": entry.fields.csrfmiddlewaretoken || "" },
     }).then(function (response) {
+      if (response.redirected) {
+        // The session ended (the answer went to the login page instead): go there, say so.
+        // A kept (offline) answer stays kept: it is sent again once the student is back.
+        return { done: true, ok: false, keep: true,
+                 reply: { error: "Your session has ended: log in again, then answer.", next: response.url } };
+      }
       var retryAfter = parseInt(response.headers.get("Retry-After") || "0", 10) * 1000;
       if (response.status === 429 || response.status >= 500) {
         return { done: false, waitMs: retryAfter };
@@ -88,7 +94,7 @@
   function send(entry, attempt, onDone) {
     if (!navigator.onLine) { park(entry); return; }
     post(entry).then(function (result) {
-      if (result.done) { dequeue(entry); onDone(result); return; }
+      if (result.done) { if (!result.keep) dequeue(entry); onDone(result); return; }
       if (attempt + 1 >= attempts) { park(entry); return; }
       var wait = Math.max(delayFor(attempt), result.waitMs);
       say("Your answer did not reach the server. Trying again in " + Math.round(wait / 1000) +
@@ -124,7 +130,10 @@
   function flush() {
     var entries = queued();
     if (!entries.length || !navigator.onLine || sending) return;
+    // The page's CSRF token is the current one (logging in again rotates it).
+    var token = document.querySelector('input[name="csrfmiddlewaretoken"]');
     entries.forEach(function (entry) {
+      if (token) entry.fields.csrfmiddlewaretoken = token.value;
       say("Back online: sending your answer to " + entry.label + "…", "warning");
       send(entry, 0, function (result) {
         var reply = result.reply || {};
