@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -81,6 +82,7 @@ class MalformedRequestMiddleware:
 
     - Methods other than GET, HEAD, POST and OPTIONS: 405. Django's class-based
       auth views would treat PUT as POST; no page here has a use for it.
+    - A body declared larger than MAX_REQUEST_BODY_BYTES (plus room for multipart framing): 413.
     - A NUL byte in the path, the query or a form field: 400. PostgreSQL text
       cannot hold NUL, so such a value reaching a lookup would raise a
       DataError (a 500). Forms refuse it field by field; query parameters read
@@ -97,11 +99,20 @@ class MalformedRequestMiddleware:
             response = HttpResponseNotAllowed(self.METHODS)
             response.content = render_to_string("405.html")
             return response
+        if _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024:
+            # Refused before a byte of the body is read: no form here takes files, and Django's
+            # own limit does not count file parts (those would be streamed to disk).
+            return HttpResponse(render_to_string("400.html"), status=413)
         form = request.POST if request.method == "POST" else {}
         if "\x00" in request.path or _has_nul(request.GET) or _has_nul(form):
             log.warning("refused a NUL byte in %s %s", request.method, request.path[:200])
             return HttpResponse(render_to_string("400.html"), status=400)
         return self.get_response(request)
+
+
+def _declared_length(request: HttpRequest) -> int:
+    raw = request.META.get("CONTENT_LENGTH") or "0"
+    return int(raw) if raw.isdigit() else 0
 
 
 def _has_nul(data) -> bool:

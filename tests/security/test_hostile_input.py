@@ -142,3 +142,13 @@ def test_posts_without_the_right_csrf_token_are_403(student, bank, method, url, 
     response = client.post(url.format(block=block.pk), payload)
     assert response.status_code == 403
     assert block.items.filter(chosen_letter="").count() == 3
+
+
+def test_a_file_upload_over_the_limit_is_refused_before_it_is_read(hostile):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client, block = hostile
+    upload = SimpleUploadedFile("notes.bin", b"\0" * (2 * 1024 * 1024))
+    response = client.post(f"/quizzes/{block.pk}/q/1/", {"choice": "A", "attachment": upload})
+    assert response.status_code == 413
+    assert block.items.get(position=1).chosen_letter == ""
