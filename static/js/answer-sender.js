@@ -80,14 +80,15 @@
       }
       var retryAfter = parseInt(response.headers.get("Retry-After") || "0", 10) * 1000;
       if (response.status === 429 || response.status >= 500) {
-        return { done: false, waitMs: retryAfter };
+        return { done: false, waitMs: retryAfter, why: "The server is busy." };
       }
       return response.json().then(
         function (reply) { return { done: true, ok: response.ok, reply: reply }; },
         function () { return { done: true, ok: false, reply: { error: "The server sent an unexpected reply (" + response.status + ")." } }; }
       );
     }, function () {
-      return { done: false, waitMs: 0 };  // no reply at all: offline, or the connection dropped
+      // no reply at all: offline, or the connection dropped
+      return { done: false, waitMs: 0, why: "Your answer did not reach the server." };
     });
   }
 
@@ -97,7 +98,7 @@
       if (result.done) { if (!result.keep) dequeue(entry); onDone(result); return; }
       if (attempt + 1 >= attempts) { park(entry); return; }
       var wait = Math.max(delayFor(attempt), result.waitMs);
-      say("Your answer did not reach the server. Trying again in " + Math.round(wait / 1000) +
+      say(result.why + " Trying again in " + Math.max(1, Math.round(wait / 1000)) +
           " s (attempt " + (attempt + 2) + " of " + attempts + ").", "warning");
       setTimeout(function () { send(entry, attempt + 1, onDone); }, wait);
     });

@@ -79,3 +79,27 @@ def test_a_reply_lost_on_the_way_is_retried_without_a_second_answer(page, studen
     assert AnswerReceipt.objects.filter(item=item).count() == 1
     # the aborted request is the only problem the page saw
     assert [problem for problem in page.problems if "ERR_CONNECTION_RESET" not in problem] == []
+
+
+def test_a_busy_server_is_retried_and_the_student_is_told(page, student_on_item_one):
+    block = student_on_item_one
+    calls = []
+
+    def busy_once(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        calls.append(route.request.url)
+        if len(calls) == 1:  # as during a database restart: the friendly 503
+            route.fulfill(status=503, headers={"Retry-After": "1"}, body='{"error": "busy"}')
+        else:
+            route.continue_()
+
+    page.route(f"**/quizzes/{block.pk}/q/1/", busy_once)
+    page.keyboard.press("d")
+    page.click("#submit-answer")
+    expect(page.locator("#answer-status")).to_contain_text("The server is busy. Trying again")
+    expect(page.locator(".item-counter")).to_have_text("Item 2 of 2")
+    assert len(calls) == 2
+    assert Item.objects.get(block=block, position=1).chosen_letter == "D"
+    assert [problem for problem in page.problems if "503" not in problem] == []
