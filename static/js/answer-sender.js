@@ -148,6 +148,7 @@
   flush();
 
   if (!form) return;
+  form.dataset.sender = "ready";  // answers now go through this script (browser tests wait for it)
   var keyField = form.querySelector('input[name="idempotency_key"]');
   // A different choice is a different submission: it gets its own key.
   form.addEventListener("change", function (event) {

@@ -28,6 +28,7 @@ def student_on_item_one(page, fast_retries):
     page.click("button[type=submit]")
     page.goto(f"/quizzes/{block.pk}/q/1/")
     expect(page.locator("#block-screen[data-ready]")).to_have_count(1)
+    expect(page.locator("#answer-form[data-sender]")).to_have_count(1)
     return block
 
 

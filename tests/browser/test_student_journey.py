@@ -88,7 +88,8 @@ def test_tutor_block_shows_the_explanation_right_after_an_answer(page, small_ban
     page.click("text=Start the block")
     expect(page.locator(".item-counter")).to_have_text("Item 1 of 2")
     expect(page.locator(".explanation")).to_have_count(0)
-    # strike out a choice with a right-click; it survives a reload
+    # strike out a choice with a right-click (once the page's script is live); it survives a reload
+    expect(page.locator("#block-screen[data-ready]")).to_have_count(1)
     page.locator('.choice[data-letter="D"]').click(button="right")
     expect(page.locator('.choice[data-letter="D"]')).to_have_class(re.compile("is-struck"))
     page.reload()
