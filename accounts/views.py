@@ -53,7 +53,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
             cohort=form.cleaned_data["cohort"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.CachedModelBackend")
         messages.success(request, f"Welcome, {user.username}. Your account is ready.")
         return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})

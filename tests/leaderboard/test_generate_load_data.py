@@ -66,3 +66,13 @@ def test_the_leaderboard_benchmark_runs_and_writes_its_report(tmp_path, capsys):
     assert any(label.startswith("median student's own rank") for label in results)
     call_command("bench_leaderboard", requests=2, output=report, doc=doc)
     assert doc.read_text().count("<!-- bench-leaderboard:start -->") == 1  # replaced, not appended
+
+
+def test_a_rerun_gives_generated_students_a_hash_with_the_current_parameters(settings):
+    call_command("generate_load_data", students=20, questions=10, attempts=40, cohorts=2, password=PASSWORD)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    call_command("generate_load_data", students=20, questions=10, attempts=40, cohorts=2, password=PASSWORD)
+    hashes = set(User.objects.filter(username__startswith="load-").values_list("password", flat=True))
+    assert len(hashes) == 1
+    assert hashes.pop().startswith("pbkdf2_sha256$")
+    assert User.objects.get(username="load-0000007").check_password(PASSWORD)

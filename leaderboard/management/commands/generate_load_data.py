@@ -64,6 +64,7 @@ class Command(BaseCommand):
             question_ids = self._questions(questions)
             cohort_ids = self._cohorts(cohorts)
             new_students = self._students(students, cohort_ids, password)
+            self._rehash_if_outdated(password)
             self._attempts(new_students, question_ids, attempts * len(new_students) // max(students, 1))
         if not new_students:
             self.stdout.write("nothing new to generate; the aggregates are left as they are")
@@ -132,6 +133,22 @@ class Command(BaseCommand):
         ]
 
     # --- students -----------------------------------------------------------
+
+    def _rehash_if_outdated(self, password: str) -> None:
+        """One fresh hash for every generated student whose hash has other parameters.
+
+        Otherwise the next load run's logins would each verify the old hash and then
+        store an upgraded one: two hashes and a write per login, not what a login costs.
+        """
+        hashed = make_password(password)
+        parameters = hashed.rsplit("$", 2)[0] + "$"  # algorithm and cost, without salt and digest
+        updated = (
+            User.objects.filter(username__startswith=STUDENT_PREFIX)
+            .exclude(password__startswith=parameters)
+            .update(password=hashed)
+        )
+        if updated:
+            self.stdout.write(f"{updated} generated students given a hash with the current parameters")
 
     def _students(self, wanted: int, cohort_ids: list[int], password: str) -> list[int]:
         existing = User.objects.filter(username__startswith=STUDENT_PREFIX).count()

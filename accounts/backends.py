@@ -1,0 +1,54 @@
+"""The signed-in student from Redis instead of one database query per request.
+
+Django's ModelBackend loads the user row on every request that touches
+request.user: at ~1.5 ms of ORM work it was the largest cost every student page
+shares (docs/PERFORMANCE.md). This backend keeps the row in the default cache
+for AUTH_USER_CACHE_SECONDS and drops it whenever the user is saved or deleted
+(password change, deactivation, profile edit, last_login), at once and again
+after the transaction commits, so a request that read the old row mid-commit
+cannot put it back for long. Only a queryset .update() on users bypasses those
+signals; the timeout bounds how long such a change can go unseen.
+
+The cached object holds the password hash (Django checks the session against
+it), so Redis now holds hashes as well as sessions: it must stay on a private
+network, as docs/OPERATIONS.md says. With Redis away the cache misses and the
+database answers, as before.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+User = get_user_model()
+
+
+def _key(user_id) -> str:
+    return f"auth:user:v1:{user_id}"
+
+
+class CachedModelBackend(ModelBackend):
+    def get_user(self, user_id):
+        seconds = settings.AUTH_USER_CACHE_SECONDS
+        if not seconds:
+            return super().get_user(user_id)
+        user = cache.get(_key(user_id))
+        if user is None:
+            user = super().get_user(user_id)  # None for an unknown or inactive user: not cached
+            if user is not None:
+                cache.set(_key(user_id), user, seconds)
+        return user
+
+
+def forget_user(sender, instance, **kwargs) -> None:
+    key = _key(instance.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
+post_save.connect(forget_user, sender=User, dispatch_uid="accounts.forget_user.save")
+post_delete.connect(forget_user, sender=User, dispatch_uid="accounts.forget_user.delete")
