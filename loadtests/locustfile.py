@@ -253,8 +253,9 @@ class FloorStudent(Student):
     wait_time = constant(0)
 
     def on_start(self):
-        super().on_start()
         self.endpoint = os.environ.get("LOAD_ENDPOINT", "floor")
+        if self.endpoint != "landing":  # the landing page is what a visitor who is not signed in sees
+            super().on_start()
         self.block, self.position = None, 0
         if self.endpoint in ("item", "answer"):
             response = self.post("/quizzes/new/", {"size": "40", "mode": "timed", "pool": "all"}, "setup")
@@ -265,7 +266,7 @@ class FloorStudent(Student):
         self.position = self.position % 40 + 1
         if self.endpoint == "floor":
             self.client.get("/healthz", name=self.endpoint)
-        elif self.endpoint == "dashboard":
+        elif self.endpoint == "landing" or self.endpoint == "dashboard":
             self.client.get("/", name=self.endpoint)
         elif self.endpoint == "item":
             self.client.get(f"/quizzes/{self.block}/q/{self.position}/", name=self.endpoint)

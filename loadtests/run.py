@@ -26,7 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "loadtests" / "reports"
 PY = sys.executable
-CACHED_PAGES = {"/leaderboard/rows/", "/ (dashboard)"}  # served from Redis: the 200 ms budget
+# Cached pages (the 200 ms budget) are those whose whole body comes from Redis: the
+# board's live rows (and the anonymous landing page, which no signed-in scenario
+# visits; `make bench-floor` measures it). A student's dashboard is assembled per
+# request (session, user, CSRF token) with only its counts from Redis, so it has the
+# 2 s budget of every personalised page; its figures are in every report all the same.
+CACHED_PAGES = {"/leaderboard/rows/", "/ (landing)"}
 CLASSES = {
     "login": ["LoginStudent"],
     "quiz": ["QuizStudent"],
@@ -213,7 +218,7 @@ def main() -> int:
     return 0 if summary["passed"] else 1
 
 
-FLOOR_ENDPOINTS = ["floor", "dashboard", "item", "answer", "board", "stats"]
+FLOOR_ENDPOINTS = ["floor", "landing", "dashboard", "item", "answer", "board", "stats"]
 
 
 def _floor(args: argparse.Namespace, env: dict, students: int) -> int:
