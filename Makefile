@@ -89,6 +89,10 @@ bench: bench-draw bench-floor ## both benchmarks below
 bench-floor: venv services ## each key page's throughput as a share of a trivial view's, same gunicorn
 	$(PY) loadtests/run.py --floor --users 8 --duration 15s
 
+.PHONY: profile
+profile: venv services ## cProfile of each key page against the load database (after make bench-floor or a load run)
+	$(PY) loadtests/profile_pages.py $(PROFILE_ARGS)
+
 .PHONY: bench-draw
 bench-draw: venv services ## time block building with 20,000 questions and a 5,000-answer history
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'usmle_quiz_bench'" | grep -q 1 \
