@@ -3,11 +3,13 @@
 Django's ModelBackend loads the user row on every request that touches
 request.user: at ~1.5 ms of ORM work it was the largest cost every student page
 shares (docs/PERFORMANCE.md). This backend keeps the row in the default cache
-for AUTH_USER_CACHE_SECONDS and drops it whenever the user is saved or deleted
-(password change, deactivation, profile edit, last_login), at once and again
-after the transaction commits, so a request that read the old row mid-commit
-cannot put it back for long. Only a queryset .update() on users bypasses those
-signals; the timeout bounds how long such a change can go unseen.
+for AUTH_USER_CACHE_SECONDS. Whenever the user is saved or deleted (password
+change, deactivation, profile edit, last_login) the entry is replaced by a
+short-lived tombstone, at once and again after the transaction commits, and a
+copy is only ever stored with cache.add, which a tombstone refuses: so a request
+that read the old row just before the change committed cannot put it back.
+Only a queryset .update() on users bypasses those signals; the timeout bounds
+how long such a change can go unseen (docs/OPERATIONS.md says how to clear it).
 
 The cached object holds the password hash (Django checks the session against
 it), so Redis now holds hashes as well as sessions: it must stay on a private
@@ -25,6 +27,10 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 User = get_user_model()
+# What a changed user's entry holds for a moment: far longer than any request
+# takes from reading the row to storing it, far shorter than the cache timeout.
+TOMBSTONE = "changed"
+TOMBSTONE_SECONDS = 10
 
 
 def _key(user_id) -> str:
@@ -36,18 +42,19 @@ class CachedModelBackend(ModelBackend):
         seconds = settings.AUTH_USER_CACHE_SECONDS
         if not seconds:
             return super().get_user(user_id)
-        user = cache.get(_key(user_id))
-        if user is None:
-            user = super().get_user(user_id)  # None for an unknown or inactive user: not cached
-            if user is not None:
-                cache.set(_key(user_id), user, seconds)
+        cached = cache.get(_key(user_id))
+        if isinstance(cached, User):
+            return cached
+        user = super().get_user(user_id)  # None for an unknown or inactive user: not cached
+        if user is not None and cached is None:  # never over a tombstone
+            cache.add(_key(user_id), user, seconds)
         return user
 
 
 def forget_user(sender, instance, **kwargs) -> None:
     key = _key(instance.pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+    cache.set(key, TOMBSTONE, TOMBSTONE_SECONDS)
+    transaction.on_commit(lambda: cache.set(key, TOMBSTONE, TOMBSTONE_SECONDS), robust=True)
 
 
 post_save.connect(forget_user, sender=User, dispatch_uid="accounts.forget_user.save")

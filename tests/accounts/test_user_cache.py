@@ -1,8 +1,10 @@
 """The signed-in user comes from Redis, and every change to the user reaches the next request."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
+from accounts.backends import TOMBSTONE_SECONDS, _key
 from accounts.models import User
 from tests.conftest import PASSWORD, make_user
 
@@ -27,7 +29,9 @@ def test_a_signed_in_page_reads_the_user_once_then_from_the_cache():
 
     student = make_user()
     client = _signed_in(student)
-    client.get("/")  # the first page after login reads the row (the login saved last_login)
+    assert cache.get(_key(student.pk)) == "changed"  # the login saved last_login: a tombstone for a moment
+    cache.delete(_key(student.pk))  # ... which has expired
+    client.get("/")  # the first page after that reads the row and stores it
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
         assert client.get("/stats/").status_code == 200
@@ -91,3 +95,28 @@ def test_a_deleted_student_is_signed_out():
     assert client.get("/stats/").status_code == 200
     User.objects.filter(pk=student.pk).get().delete()
     assert client.get("/stats/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_copy_read_just_before_a_change_committed_is_never_stored(monkeypatch):
+    from django.contrib.auth.backends import ModelBackend
+
+    from accounts.backends import CachedModelBackend
+
+    student = make_user()
+    phone = _signed_in(student)
+    cache.delete(_key(student.pk))
+    read_the_row = ModelBackend.get_user
+
+    def read_then_another_request_changes_it(self, user_id):
+        stale = read_the_row(self, user_id)  # a slow request reads the row...
+        other = User.objects.get(pk=user_id)  # ...another changes the password and commits...
+        other.set_password("new-Horse-battery-42")
+        other.save()
+        return stale  # ...then the slow request goes on with what it read
+
+    monkeypatch.setattr(ModelBackend, "get_user", read_then_another_request_changes_it)
+    assert CachedModelBackend().get_user(student.pk).check_password(PASSWORD)  # the slow request's own view
+    monkeypatch.undo()
+    assert cache.get(_key(student.pk)) == "changed"  # it did not store its stale copy
+    assert 1 <= cache.ttl(_key(student.pk)) <= TOMBSTONE_SECONDS
+    assert phone.get("/stats/")["Location"].startswith("/accounts/login/")

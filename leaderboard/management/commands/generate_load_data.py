@@ -139,6 +139,8 @@ class Command(BaseCommand):
 
         Otherwise the next load run's logins would each verify the old hash and then
         store an upgraded one: two hashes and a write per login, not what a login costs.
+        A bulk update sends no signals, so a cached copy of a student (accounts.backends)
+        keeps the old hash until that student's next login saves last_login and drops it.
         """
         hashed = make_password(password)
         parameters = hashed.rsplit("$", 2)[0] + "$"  # algorithm and cost, without salt and digest
