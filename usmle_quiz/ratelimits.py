@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django_ratelimit import ALL
@@ -147,8 +148,6 @@ def _flood_usage(request: HttpRequest) -> dict | None:
     rate = settings.RATE_LIMITS.get("ip_flood")
     if not rate or not settings.RATELIMIT_ENABLE:
         return None
-    from django.core.cache import caches
-
     cache = caches[settings.RATELIMIT_USE_CACHE]
     if not hasattr(cache, "client"):  # the embedded default (local memory): django-ratelimit's counter
         return usage(request, name="ip_flood", key=ip_key)
@@ -164,14 +163,12 @@ def _flood_usage(request: HttpRequest) -> dict | None:
     return {"count": count, "limit": limit, "time_left": window_end - now} if count > limit else None
 
 
-_scripts: dict[int, object] = {}
-
-
 def _flood_script(cache):
+    """The counting script, registered once per Redis client (EVALSHA; EVAL when Redis lost it)."""
     client = cache.client.get_client(write=True)
-    script = _scripts.get(id(client))
+    script = getattr(client, "flood_script", None)
     if script is None:
-        script = _scripts[id(client)] = client.register_script(_COUNT_IN_WINDOW)  # EVALSHA, EVAL on a miss
+        script = client.flood_script = client.register_script(_COUNT_IN_WINDOW)
     return script
 
 
