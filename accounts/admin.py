@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import Cohort, User
+from accounts.services import user_save_by_staff
 
 
 @admin.register(Cohort)
@@ -27,5 +28,20 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "email", "display_name"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Student profile", {"fields": ["display_name", "cohort", "graduation_year", "show_on_leaderboard"]}),
+        (
+            "Student profile",
+            {
+                "fields": [
+                    "display_name",
+                    "cohort",
+                    "graduation_year",
+                    "show_on_leaderboard",
+                    "keyboard_shortcuts",
+                ]
+            },
+        ),
     )
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: a changed cohort or visibility moves the board entries now, not at a rebuild.
+        user_save_by_staff(user=obj)

@@ -2,11 +2,12 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from accounts.models import Cohort, User
+from usmle_quiz.ascii_numbers import AsciiIntegerField, AsciiModelChoiceField
 
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(max_length=254, help_text="For password resets. Never shown to others.")
-    cohort = forms.ModelChoiceField(
+    cohort = AsciiModelChoiceField(
         queryset=Cohort.objects.all(),
         required=False,
         empty_label="No cohort",
@@ -27,5 +28,9 @@ class SignUpForm(UserCreationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "cohort", "graduation_year", "show_on_leaderboard"]
-        labels = {"show_on_leaderboard": "Show me on public leaderboards"}
+        fields = ["display_name", "cohort", "graduation_year", "show_on_leaderboard", "keyboard_shortcuts"]
+        field_classes = {"cohort": AsciiModelChoiceField, "graduation_year": AsciiIntegerField}
+        labels = {
+            "show_on_leaderboard": "Show me on public leaderboards",
+            "keyboard_shortcuts": "Single-key shortcuts on the question screen",
+        }

@@ -32,6 +32,14 @@ class User(AbstractUser):
         default=True, help_text="Untick to stay off public leaderboards (you still see your rank)."
     )
 
+    # WCAG 2.1.4: single-key shortcuts (A-F, 1-6, F) can be switched off.
+    keyboard_shortcuts = models.BooleanField(
+        default=True,
+        db_default=True,
+        help_text="Letter and number keys pick a choice, F flags. Untick if they get in the way "
+        "(speech input, screen readers).",
+    )
+
     # "Reset my history": statistics only count activity after this moment.
     history_reset_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -21,8 +21,10 @@ def user_profile_update(
     cohort: Cohort | None,
     graduation_year: int | None,
     show_on_leaderboard: bool,
+    keyboard_shortcuts: bool = True,
 ) -> User:
     # The stored values, not the instance's: a bound ModelForm has already changed those.
+    # The row lock makes an answer being scored meanwhile wait (leaderboard.services.standing_lock).
     old_cohort_id, old_visible = (
         User.objects.select_for_update()
         .filter(pk=user.pk)
@@ -33,6 +35,32 @@ def user_profile_update(
     user.cohort = cohort
     user.graduation_year = graduation_year
     user.show_on_leaderboard = show_on_leaderboard
-    user.save(update_fields=["display_name", "cohort", "graduation_year", "show_on_leaderboard"])
+    user.keyboard_shortcuts = keyboard_shortcuts
+    user.save(
+        update_fields=[
+            "display_name",
+            "cohort",
+            "graduation_year",
+            "show_on_leaderboard",
+            "keyboard_shortcuts",
+        ]
+    )
+    score_student_changed(user=user, old_cohort_id=old_cohort_id, old_visible=old_visible)
+    return user
+
+
+@transaction.atomic
+def user_save_by_staff(*, user: User) -> User:
+    """Save a user edited in the admin; a changed cohort or visibility moves their board entries at once."""
+    if user.pk is None:
+        user.save()
+        return user
+    old_cohort_id, old_visible = (
+        User.objects.select_for_update()
+        .filter(pk=user.pk)
+        .values_list("cohort_id", "show_on_leaderboard")
+        .get()
+    )
+    user.save()
     score_student_changed(user=user, old_cohort_id=old_cohort_id, old_visible=old_visible)
     return user

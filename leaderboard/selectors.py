@@ -118,7 +118,15 @@ def _rows_for(board: Board, user_ids: list[int], first_rank: int) -> list[BoardR
         for row in board.scoped_rows()
         .filter(user_id__in=user_ids)
         .select_related("user", "user__cohort")
-        .only("user_id", "score", "answered", "user__username", "user__display_name", "user__cohort__name")
+        .only(
+            "user_id",
+            "score",
+            "answered",
+            "visible",
+            "user__username",
+            "user__display_name",
+            "user__cohort__name",
+        )
     }
     return [
         BoardRow(
@@ -130,7 +138,8 @@ def _rows_for(board: Board, user_ids: list[int], first_rank: int) -> list[BoardR
             answered=rows[user_id].answered,
         )
         for index, user_id in enumerate(user_ids)
-        if user_id in rows
+        # A second defence: a student PostgreSQL says is hidden is never shown, even if the mirror lags.
+        if user_id in rows and rows[user_id].visible
     ]
 
 

@@ -48,13 +48,46 @@ class _Delta:
         return self.last_correct_at if self.score else self.first_at
 
 
-def score_record(*, user: User, attempts: list[FirstAttempt]) -> None:
+@dataclass(frozen=True)
+class Standing:
+    """Where a student stands on the boards: their cohort and whether they are shown, read under lock."""
+
+    cohort_id: int | None
+    visible: bool
+
+    @property
+    def token(self) -> str:
+        """The Redis mirror's note of this standing; a score write made under another is dropped."""
+        return f"c{self.cohort_id or '-'}" if self.visible else "h"
+
+
+def standing_lock(*, user_id: int) -> Standing:
+    """Lock the student's user row and read their cohort and visibility from it.
+
+    Race: an answer being scored while the student unticks "show me on
+    leaderboards". Both lock this row first (it heads the lock order of
+    every write that touches the boards), so they take turns, and the scorer
+    writes the visibility that is true when it commits, never the one the
+    request read from its cached user at the start.
+    """
+    cohort_id, visible = (
+        User.objects.select_for_update()
+        .filter(pk=user_id)
+        .values_list("cohort_id", "show_on_leaderboard")
+        .get()
+    )
+    return Standing(cohort_id=cohort_id, visible=visible)
+
+
+def score_record(*, user: User, attempts: list[FirstAttempt], standing: Standing) -> None:
     """Add first attempts to the student's aggregates: all time, per week, per subject.
 
-    Runs inside the transaction that makes the attempts final. Each upsert
-    adds to the stored numbers in one statement and holds the row lock until
-    commit, so concurrent answers for one student never lose an update; the
-    Redis mirror is written under that same lock, so it sees them in order.
+    Runs inside the transaction that makes the attempts final, after
+    `standing_lock`. Each upsert adds to the stored numbers in one statement
+    and holds the row lock until commit, so concurrent answers for one
+    student never lose an update. The Redis mirror is written after commit,
+    with the standing read under the lock; a write made under a standing the
+    mirror no longer has (the student hid meanwhile) is dropped there.
     """
     if not attempts:
         return
@@ -67,23 +100,27 @@ def score_record(*, user: User, attempts: list[FirstAttempt]) -> None:
         weeks[week_of(attempt.at)].add(attempt)
         by_subject[subjects[attempt.question_id]].add(attempt)
 
-    entries = [_upsert(AllTimeScore, user, {}, totals, "all", None)]
+    entries = [_upsert(AllTimeScore, user, standing, {}, totals, "all", None)]
     entries += [
-        _upsert(WeeklyScore, user, {"week": week}, delta, "week", week) for week, delta in weeks.items()
+        _upsert(WeeklyScore, user, standing, {"week": week}, delta, "week", week)
+        for week, delta in weeks.items()
     ]
     entries += [
-        _upsert(SubjectScore, user, {"subject_id": subject_id}, delta, "subject", subject_id)
+        _upsert(SubjectScore, user, standing, {"subject_id": subject_id}, delta, "subject", subject_id)
         for subject_id, delta in by_subject.items()
     ]
-    if user.show_on_leaderboard:
-        sorted_sets.write(add=entries)
+    if standing.visible:
+        token = standing.token
+        sorted_sets.after_commit(lambda: sorted_sets.write_scores(user_id=user.pk, token=token, add=entries))
 
 
-def _upsert(model, user: User, scope: dict, delta: _Delta, kind: str, scope_value) -> sorted_sets.Entry:
+def _upsert(
+    model, user: User, standing: Standing, scope: dict, delta: _Delta, kind: str, scope_value
+) -> sorted_sets.Entry:
     table = model._meta.db_table
     columns = ["user_id", *scope, "score", "answered", "reached_at", "rank_key", "cohort_id", "visible"]
-    values = [user.pk, *scope.values(), delta.score, delta.answered, delta.reached_at, 0, user.cohort_id]
-    values.append(user.show_on_leaderboard)
+    values = [user.pk, *scope.values(), delta.score, delta.answered, delta.reached_at, 0, standing.cohort_id]
+    values.append(standing.visible)
     conflict = ", ".join(["user_id", *scope])
     with connection.cursor() as cursor:
         cursor.execute(
@@ -110,7 +147,7 @@ def _upsert(model, user: User, scope: dict, delta: _Delta, kind: str, scope_valu
         key = rank_key(score=score, answered=answered, reached_at=reached_at)
         where = " AND ".join(f"{column} = %s" for column in ["user_id", *scope])
         cursor.execute(f"UPDATE {table} SET rank_key = %s WHERE {where}", [key, user.pk, *scope.values()])  # noqa: S608 - names from our models
-    return sorted_sets.Entry(sorted_sets.keys_for(kind, scope_value, user.cohort_id), user.pk, key)
+    return sorted_sets.Entry(sorted_sets.keys_for(kind, scope_value, standing.cohort_id), user.pk, key)
 
 
 def _rows_of(user_id: int) -> Iterable[tuple[str, object, int]]:
@@ -123,7 +160,11 @@ def _rows_of(user_id: int) -> Iterable[tuple[str, object, int]]:
 
 @transaction.atomic
 def score_student_changed(*, user: User, old_cohort_id: int | None, old_visible: bool) -> None:
-    """The student changed cohort or leaderboard visibility: move their rows and board entries."""
+    """The student changed cohort or leaderboard visibility: move their rows and board entries.
+
+    The caller holds the student's row lock (`standing_lock` or its own), so
+    no answer is being scored meanwhile; Redis follows after commit.
+    """
     if (old_cohort_id, old_visible) == (user.cohort_id, user.show_on_leaderboard):
         return
     for model, _kind, _scope in TABLES:
@@ -133,7 +174,13 @@ def score_student_changed(*, user: User, old_cohort_id: int | None, old_visible:
         sorted_sets.Entry(sorted_sets.keys_for(k, s, old_cohort_id), user.pk, key) for k, s, key in rows
     ]
     add = [sorted_sets.Entry(sorted_sets.keys_for(k, s, user.cohort_id), user.pk, key) for k, s, key in rows]
-    sorted_sets.write(remove=remove, add=add if user.show_on_leaderboard else [])
+    token = Standing(cohort_id=user.cohort_id, visible=user.show_on_leaderboard).token
+    visible = user.show_on_leaderboard
+    sorted_sets.after_commit(
+        lambda: sorted_sets.write_standing(
+            user_id=user.pk, token=token, remove=remove, add=add if visible else []
+        )
+    )
 
 
 # --- Rebuilding -------------------------------------------------------------
@@ -259,6 +306,8 @@ def sorted_sets_rebuild() -> int:
     if redis is None:
         return 0
     redis.delete(sorted_sets.ready_key())
+    # The standings noted by earlier writes may be stale too (a write was lost); PostgreSQL is right.
+    redis.delete(sorted_sets.standing_key())
     for key in redis.scan_iter(match=sorted_sets.board_key("*"), count=1000):
         redis.unlink(key)
     written = 0

@@ -34,6 +34,11 @@ def ready_key() -> str:
     return _prefix() + "ready"
 
 
+def standing_key() -> str:
+    """A hash: member -> the standing (cohort, or hidden) of the student's last board move."""
+    return _prefix() + "standing"
+
+
 def lock_key() -> str:
     return _prefix() + "rebuilding"
 
@@ -89,6 +94,18 @@ def trip() -> None:
     _shared["dirty"] = True
 
 
+def mark_stale() -> None:
+    """Distrust the sets (after a bulk change in PostgreSQL): the next board request rebuilds them."""
+    connection = client()
+    if connection is None:
+        _shared["dirty"] = True
+        return
+    try:
+        connection.delete(ready_key())
+    except Exception:
+        trip()
+
+
 def reset_circuit() -> None:
     _shared["open_until"] = 0.0
     _shared["dirty"] = False
@@ -114,6 +131,74 @@ def write(*, add: Iterable[Entry] = (), remove: Iterable[Entry] = ()) -> bool:
         for entry in add:
             for key in entry.keys:
                 pipe.zadd(key, {member(entry.user_id): entry.rank_key})
+        pipe.execute()
+        return True
+    except Exception:
+        log.warning("leaderboard: Redis write failed; boards fall back to PostgreSQL", exc_info=True)
+        trip()
+        return False
+
+
+def after_commit(write_fn) -> None:
+    """Run a mirror write once the transaction that made the change commits (never for a rollback).
+
+    The non-transactional tests replace this with an immediate call: their
+    transaction never commits (tests/conftest.py).
+    """
+    from django.db import transaction
+
+    transaction.on_commit(write_fn, robust=True)
+
+
+# A score write names the standing it was computed under; if the student has
+# moved since (hidden, or another cohort) and that move reached Redis first,
+# the write is stale and dropped: a hidden student never reappears because
+# two after-commit writes ran in the other order.
+_WRITE_IF_STANDING = """
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current and current ~= ARGV[2] then return 0 end
+for i = 2, #KEYS do redis.call('ZADD', KEYS[i], ARGV[i + 1], ARGV[1]) end
+return 1
+"""
+
+
+def write_scores(*, user_id: int, token: str, add: Iterable[Entry]) -> bool:
+    """Add one student's new rank keys, unless their standing in Redis says they have moved since."""
+    connection = client()
+    if connection is None:
+        _shared["dirty"] = True
+        return False
+    keys, scores = [standing_key()], [member(user_id), token]
+    for entry in add:
+        for key in entry.keys:
+            keys.append(key)
+            scores.append(entry.rank_key)
+    try:
+        script = getattr(connection, "standing_script", None)
+        if script is None:
+            script = connection.standing_script = connection.register_script(_WRITE_IF_STANDING)
+        return bool(script(keys=keys, args=scores))
+    except Exception:
+        log.warning("leaderboard: Redis write failed; boards fall back to PostgreSQL", exc_info=True)
+        trip()
+        return False
+
+
+def write_standing(*, user_id: int, token: str, remove: Iterable[Entry], add: Iterable[Entry]) -> bool:
+    """A student moved (hid, showed, changed cohort): note the standing and move the entries, at once."""
+    connection = client()
+    if connection is None:
+        _shared["dirty"] = True
+        return False
+    try:
+        pipe = connection.pipeline(transaction=True)
+        pipe.hset(standing_key(), member(user_id), token)
+        for entry in remove:
+            for key in entry.keys:
+                pipe.zrem(key, member(user_id))
+        for entry in add:
+            for key in entry.keys:
+                pipe.zadd(key, {member(user_id): entry.rank_key})
         pipe.execute()
         return True
     except Exception:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Cohort
 from leaderboard.selectors import Board, BoardPage, leaderboard_page, rank_of
 from quizzes.models import Subject
+from usmle_quiz.ascii_numbers import ascii_int
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def _board_from(request: HttpRequest) -> tuple[Board | None, str]:
 
 
 def _page_number(raw: str) -> int:
-    return int(raw) if raw.isdigit() and len(raw) < 9 and int(raw) > 0 else 1
+    return ascii_int(raw, max_digits=8) or 1
 
 
 ROW_HTML = (

@@ -1,12 +1,13 @@
 from django import forms
 
 from quizzes.models import Block, Subject, System
+from usmle_quiz.ascii_numbers import AsciiIntegerField
 
 
 class BlockForm(forms.Form):
     """Create Test: size, mode, pool, subjects and systems (none ticked = all)."""
 
-    size = forms.IntegerField(
+    size = AsciiIntegerField(
         min_value=1,
         max_value=Block.MAX_SIZE,
         initial=20,
@@ -46,6 +47,11 @@ class RetakeForm(forms.Form):
 
 class ReviewFilterForm(forms.Form):
     show = forms.ChoiceField(
-        choices=[("all", "All"), ("incorrect", "Incorrect and omitted"), ("flagged", "Flagged")],
+        choices=[
+            ("all", "All"),
+            ("incorrect", "Incorrect and omitted"),
+            ("omitted", "Omitted"),
+            ("flagged", "Flagged"),
+        ],
         required=False,
     )

@@ -135,6 +135,7 @@ class Block(models.Model):
         ALL = "all", "All questions"
         UNUSED = "unused", "Unused"
         INCORRECT = "incorrect", "Incorrect"
+        OMITTED = "omitted", "Omitted"
         FLAGGED = "flagged", "Flagged"
 
     SECONDS_PER_ITEM = 90
@@ -193,6 +194,8 @@ class Item(models.Model):
     chosen_letter = models.CharField(max_length=1, blank=True, default="")
     is_correct = models.BooleanField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Left unanswered when the block finished: a spent attempt, incorrect (quizzes.lifecycle).
+    omitted = models.BooleanField(default=False, db_default=False)
     flagged = models.BooleanField(default=False)
     time_spent_ms = models.PositiveIntegerField(default=0)
 
@@ -240,7 +243,8 @@ class UserQuestion(models.Model):
     """A student's history with one question.
 
     The first_* fields record the first *final* attempt (tutor: when answered;
-    timed: when the block finishes) and never change again, not even after
+    timed: when the block finishes; an item left unanswered: when its block
+    finishes, as an omitted, incorrect attempt) and never change again, not even after
     "Reset my history": they are what the score counts. The other fields drive
     the pools and statistics, and a reset clears them.
     """
@@ -249,10 +253,13 @@ class UserQuestion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="history")
     first_letter = models.CharField(max_length=1, blank=True, default="")
     first_correct = models.BooleanField(null=True, blank=True)
+    # The first final attempt was an item left unanswered (first_letter is then empty).
+    first_omitted = models.BooleanField(default=False, db_default=False)
     first_answered_at = models.DateTimeField(null=True, blank=True)
     # Pool and statistics state (cleared by a history reset).
     seen = models.BooleanField(default=False)
     last_correct = models.BooleanField(null=True, blank=True)
+    last_omitted = models.BooleanField(default=False, db_default=False)
     last_answered_at = models.DateTimeField(null=True, blank=True)
     times_answered = models.PositiveIntegerField(default=0)
     flagged = models.BooleanField(default=False)

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from quizzes import lifecycle
 from quizzes.bank_cache import bank_cached
 from quizzes.models import Block, Choice, Item, Question, Subject, System, UserQuestion
 
@@ -78,7 +79,9 @@ def pool_questions(
     if pool == Block.Pool.UNUSED:
         questions = questions.exclude(Exists(history.filter(seen=True)))
     elif pool == Block.Pool.INCORRECT:
-        questions = questions.filter(Exists(history.filter(last_correct=False)))
+        questions = questions.filter(Exists(history.filter(last_correct=False, last_omitted=False)))
+    elif pool == Block.Pool.OMITTED:
+        questions = questions.filter(Exists(history.filter(last_omitted=True)))
     elif pool == Block.Pool.FLAGGED:
         questions = questions.filter(Exists(history.filter(flagged=True)))
     return questions
@@ -89,33 +92,73 @@ class PoolCounts:
     matching: int
     by_subject: dict[int, int]
     by_system: dict[int, int]
+    held: int = 0  # would match, but sit in the student's open blocks (one open block per question)
 
 
 def pool_counts(*, user: User, pool: str, subject_ids: list[int], system_ids: list[int]) -> PoolCounts:
-    """How many questions each box would offer, and how many match the whole choice.
+    """How many questions each box would offer a new block, and how many match the whole choice.
 
     A subject's count respects the ticked systems and a system's count the
     ticked subjects, so the numbers answer "what do I get if I tick this too".
-    The "all" pool is the same for everyone, so its counts are cached.
+    Questions in the student's open blocks are not drawable, so they are left
+    out and counted apart (`held`). The "all" pool is the same for everyone,
+    so its counts are cached and only the student's open items are subtracted.
     """
+    held = _held_counts(user, pool, subject_ids, system_ids)
     if pool == Block.Pool.ALL:
         key = f"pool-all:{sorted(subject_ids)}:{sorted(system_ids)}"
-        return bank_cached(key, lambda: _pool_counts(user, pool, subject_ids, system_ids))
-    return _pool_counts(user, pool, subject_ids, system_ids)
+        everyone = bank_cached(key, lambda: _pool_counts(user, pool, subject_ids, system_ids))
+        return PoolCounts(
+            matching=everyone.matching - held.matching,
+            by_subject=_minus(everyone.by_subject, held.by_subject),
+            by_system=_minus(everyone.by_system, held.by_system),
+            held=held.matching,
+        )
+    drawable = _pool_counts(user, pool, subject_ids, system_ids, drawable_only=True)
+    return PoolCounts(drawable.matching, drawable.by_subject, drawable.by_system, held=held.matching)
 
 
-def _pool_counts(user: User, pool: str, subject_ids: list[int], system_ids: list[int]) -> PoolCounts:
-    by_subject = dict(
-        pool_questions(user=user, pool=pool, system_ids=system_ids)
-        .values_list("subject_id")
+def _minus(counts: dict[int, int], less: dict[int, int]) -> dict[int, int]:
+    return {key: count - less.get(key, 0) for key, count in counts.items()}
+
+
+def _held_counts(user: User, pool: str, subject_ids: list[int], system_ids: list[int]) -> PoolCounts:
+    """The same counts over the pool's questions that sit in the student's open blocks (at most a few
+    hundred rows: one grouped query)."""
+    cells = list(
+        pool_questions(user=user, pool=pool)
+        .filter(Exists(lifecycle.open_block_items(user=user).filter(question=OuterRef("pk"))))
+        .values_list("subject_id", "system_id")
         .annotate(n=Count("id"))
         .order_by()
     )
+    by_subject: dict[int, int] = defaultdict(int)
+    by_system: dict[int, int] = defaultdict(int)
+    matching = 0
+    for subject_id, system_id, n in cells:
+        subject_ok = not subject_ids or subject_id in subject_ids
+        system_ok = not system_ids or system_id in system_ids
+        if system_ok:
+            by_subject[subject_id] += n
+        if subject_ok:
+            by_system[system_id] += n
+        if subject_ok and system_ok:
+            matching += n
+    return PoolCounts(matching=matching, by_subject=dict(by_subject), by_system=dict(by_system))
+
+
+def _pool_counts(
+    user: User, pool: str, subject_ids: list[int], system_ids: list[int], *, drawable_only: bool = False
+) -> PoolCounts:
+    def questions(**filters) -> QuerySet[Question]:
+        found = pool_questions(user=user, pool=pool, **filters)
+        return lifecycle.questions_drawable(found, user=user) if drawable_only else found
+
+    by_subject = dict(
+        questions(system_ids=system_ids).values_list("subject_id").annotate(n=Count("id")).order_by()
+    )
     by_system = dict(
-        pool_questions(user=user, pool=pool, subject_ids=subject_ids)
-        .values_list("system_id")
-        .annotate(n=Count("id"))
-        .order_by()
+        questions(subject_ids=subject_ids).values_list("system_id").annotate(n=Count("id")).order_by()
     )
     if subject_ids:
         matching = sum(count for subject_id, count in by_subject.items() if subject_id in subject_ids)
@@ -191,10 +234,14 @@ def review_items(*, block: Block) -> list[Item]:
 
 
 def peer_shares(*, question_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """Per question, the percentage of all students' first attempts that chose each letter."""
+    """Per question, the percentage of all students' answered first attempts that chose each letter.
+
+    Omitted first attempts chose nothing, so they are left out of the shares.
+    """
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
         UserQuestion.objects.filter(question_id__in=list(question_ids), first_answered_at__isnull=False)
+        .exclude(first_letter="")
         .values_list("question_id", "first_letter")
         .annotate(n=Count("id"))
         .order_by()

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
+from usmle_quiz.ascii_numbers import ascii_int
+
 log = logging.getLogger(__name__)
 
 
@@ -99,7 +101,10 @@ class MalformedRequestMiddleware:
             response = HttpResponseNotAllowed(self.METHODS)
             response.content = render_to_string("405.html")
             return response
-        if _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024:
+        declared = _declared_length(request)
+        if declared is None:
+            return HttpResponse(render_to_string("400.html"), status=400)
+        if declared > settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024:
             # Refused before a byte of the body is read: no form here takes files, and Django's
             # own limit does not count file parts (those would be streamed to disk).
             return HttpResponse(render_to_string("400.html"), status=413)
@@ -110,9 +115,10 @@ class MalformedRequestMiddleware:
         return self.get_response(request)
 
 
-def _declared_length(request: HttpRequest) -> int:
+def _declared_length(request: HttpRequest) -> int | None:
+    """The body length the client declared; None when it is not a number in ASCII digits."""
     raw = request.META.get("CONTENT_LENGTH") or "0"
-    return int(raw) if raw.isdigit() else 0
+    return ascii_int(raw.strip(), max_digits=18)
 
 
 def _has_nul(data) -> bool:

@@ -1,15 +1,18 @@
 """Building, answering, flagging and finishing blocks.
 
-Lock order, everywhere: the block row, then its item row, then history rows
-(in question order). Answers and finishing both lock the block first, so a
-finish can never miss an answer that is being written at the same moment.
+Lock order, everywhere: the student's user row (`standing_lock`, only where
+an attempt becomes final or a block is built), then the block row, then its
+item row, then history rows (in question order), then score aggregates.
+Answers and finishing both lock the block, so a finish can never miss an
+answer that is being written at the same moment. The rules these follow
+(the clock, finality, omitted, what a block may draw) live in
+quizzes.lifecycle.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -18,18 +21,18 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import User
-from quizzes.models import AnswerReceipt, Block, Choice, Item
+from leaderboard.services import standing_lock
+from quizzes import lifecycle
+from quizzes.models import AnswerReceipt, Block, Choice, Item, Question
 from quizzes.selectors import draw_question_ids, pool_questions
 from quizzes.services.history import (
     Attempt,
     attempts_finalize,
     history_rows_locked,
+    omitted_attempt,
     questions_mark_seen,
 )
 
-# An answer that left the browser just before the deadline may arrive a little
-# after it; this much lateness is forgiven.
-DEADLINE_GRACE = timedelta(seconds=5)
 # Time spent on one item is clamped to this, so a tab left open overnight
 # does not ruin "average time per question".
 MAX_ITEM_TIME_MS = 30 * 60 * 1000
@@ -39,7 +42,6 @@ class NoQuestionsMatch(Exception):
     """The pool and filters leave no question to draw."""
 
 
-@transaction.atomic
 def block_create(
     *,
     owner: User,
@@ -51,36 +53,63 @@ def block_create(
     subject_slugs: list[str] | None = None,
     system_slugs: list[str] | None = None,
 ) -> Block:
-    """Draw up to `size` questions from the pool; fewer if fewer match (Block.item_count says how many)."""
-    candidates = pool_questions(
-        user=owner, pool=pool, subject_ids=subject_ids or [], system_ids=system_ids or []
-    )
-    question_ids = draw_question_ids(candidates, size)
-    return block_create_from_questions(
-        owner=owner,
-        mode=mode,
-        pool=pool,
-        size_requested=size,
-        question_ids=question_ids,
-        subject_slugs=subject_slugs or [],
-        system_slugs=system_slugs or [],
-    )
+    """Draw up to `size` questions from the pool; fewer if fewer match (Block.item_count says how many).
+
+    Never a question that sits in another of the student's unfinished blocks.
+    """
+    # Blocks whose clock ran out are finished first (each in its own
+    # transaction, as the lock order wants), so their questions may be drawn.
+    block_finish_expired(user=owner)
+    with transaction.atomic():
+        # Race: two Create Test posts at once could both draw the same free
+        # question; the student's row lock makes them take turns.
+        standing_lock(user_id=owner.pk)
+        candidates = pool_questions(
+            user=owner, pool=pool, subject_ids=subject_ids or [], system_ids=system_ids or []
+        )
+        question_ids = draw_question_ids(lifecycle.questions_drawable(candidates, user=owner), size)
+        return _block_insert(
+            owner=owner,
+            mode=mode,
+            pool=pool,
+            size_requested=size,
+            question_ids=question_ids,
+            subject_slugs=subject_slugs or [],
+            system_slugs=system_slugs or [],
+        )
 
 
-@transaction.atomic
 def block_retake_incorrect(*, block: Block, mode: str) -> Block:
-    """A new block of the questions this block's owner answered incorrectly in it."""
-    question_ids = list(
-        block.items.filter(is_correct=False).order_by("position").values_list("question_id", flat=True)
-    )
-    return block_create_from_questions(
-        owner=block.owner,
-        mode=mode,
-        pool=Block.Pool.INCORRECT,
-        size_requested=len(question_ids) or 1,
-        question_ids=question_ids,
-        subject_slugs=[],
-        system_slugs=[],
+    """A new block of the questions this block's owner got wrong or omitted in it.
+
+    Questions that have since gone into another open block stay there.
+    """
+    block_finish_expired(user=block.owner)
+    with transaction.atomic():
+        standing_lock(user_id=block.owner_id)
+        question_ids = list(
+            lifecycle.questions_drawable(
+                pool_questions(user=block.owner, pool=Block.Pool.ALL), user=block.owner
+            )
+            .filter(items__block=block, items__is_correct=False)
+            .order_by("items__position")
+            .values_list("id", flat=True)
+        )
+        return _block_insert(
+            owner=block.owner,
+            mode=mode,
+            pool=Block.Pool.INCORRECT,
+            size_requested=len(question_ids) or 1,
+            question_ids=question_ids,
+        )
+
+
+def block_retake_count(*, block: Block) -> int:
+    """How many questions "Retake incorrect and omitted" would put in a new block now."""
+    return (
+        lifecycle.questions_drawable(pool_questions(user=block.owner, pool=Block.Pool.ALL), user=block.owner)
+        .filter(items__block=block, items__is_correct=False)
+        .count()
     )
 
 
@@ -95,11 +124,38 @@ def block_create_from_questions(
     subject_slugs: Sequence[str] = (),
     system_slugs: Sequence[str] = (),
 ) -> Block:
-    """A block of exactly these questions, in this order (at most 40)."""
+    """A block of exactly these questions, in this order (at most 40), leaving out any in an open block."""
+    standing_lock(user_id=owner.pk)
+    free = set(
+        lifecycle.questions_drawable(Question.objects.filter(pk__in=question_ids), user=owner).values_list(
+            "pk", flat=True
+        )
+    )
+    return _block_insert(
+        owner=owner,
+        mode=mode,
+        pool=pool,
+        size_requested=size_requested,
+        question_ids=[question_id for question_id in question_ids if question_id in free],
+        subject_slugs=subject_slugs,
+        system_slugs=system_slugs,
+    )
+
+
+def _block_insert(
+    *,
+    owner: User,
+    mode: str,
+    pool: str,
+    size_requested: int,
+    question_ids: list[int],
+    subject_slugs: Sequence[str] = (),
+    system_slugs: Sequence[str] = (),
+) -> Block:
+    """Insert the block and its items; the caller holds the student's row lock, chose drawable questions."""
     if not question_ids:
         raise NoQuestionsMatch
     question_ids = question_ids[: Block.MAX_SIZE]
-    now = timezone.now()
     block = Block.objects.create(
         owner=owner,
         mode=mode,
@@ -108,11 +164,7 @@ def block_create_from_questions(
         item_count=len(question_ids),
         subject_slugs=list(subject_slugs),
         system_slugs=list(system_slugs),
-        deadline=(
-            now + timedelta(seconds=Block.SECONDS_PER_ITEM * len(question_ids))
-            if mode == Block.Mode.TIMED
-            else None
-        ),
+        deadline=lifecycle.block_deadline(mode=mode, item_count=len(question_ids), start=timezone.now()),
     )
     Item.objects.bulk_create(
         Item(block=block, question_id=question_id, position=position)
@@ -138,7 +190,6 @@ class AnswerResult:
     block: Block  # as it stands after the answer (a late answer finishes it)
 
 
-@transaction.atomic
 def item_answer(
     *, block: Block, position: int, letter: str, elapsed_ms: int | None = None, key: UUID | None = None
 ) -> AnswerResult:
@@ -148,7 +199,23 @@ def item_answer(
     letter were accepted before is a retry and changes nothing.
     Raises Item.DoesNotExist for a position outside the block.
     """
+    # A deadline never moves, so a late answer can be told from the row we
+    # have; finishing takes the locks in their order (user first).
+    if lifecycle.block_is_expired(block):
+        return AnswerResult(AnswerOutcome.TOO_LATE, block_finish(block=block))
+    with transaction.atomic():
+        result = _answer_locked(block=block, position=position, letter=letter, elapsed_ms=elapsed_ms, key=key)
+    if result is None:  # the clock ran out while this answer waited for the block's lock
+        return AnswerResult(AnswerOutcome.TOO_LATE, block_finish(block=block))
+    return result
+
+
+def _answer_locked(
+    *, block: Block, position: int, letter: str, elapsed_ms: int | None, key: UUID | None
+) -> AnswerResult | None:
     owner = block.owner if Block.owner.is_cached(block) else None
+    # A tutor answer is final at once, so it scores: the student's row first (the lock order).
+    standing = None if block.is_timed else standing_lock(user_id=block.owner_id)
     # Race: a double click, a retry and a second tab can post at once; the
     # block row lock makes them take turns, and each sees the others' result.
     block = Block.objects.select_for_update().get(pk=block.pk)
@@ -159,9 +226,8 @@ def item_answer(
 
     if block.is_finished:
         return AnswerResult(AnswerOutcome.FINISHED, block)
-    if block.is_timed and now > block.deadline + DEADLINE_GRACE:
-        _finish_locked(block=block, now=now)
-        return AnswerResult(AnswerOutcome.TOO_LATE, block)
+    if lifecycle.block_is_expired(block, now=now):
+        return None
 
     if key is not None and AnswerReceipt.objects.filter(item=item, key=key, letter=letter).exists():
         return AnswerResult(AnswerOutcome.DUPLICATE, block)
@@ -170,7 +236,7 @@ def item_answer(
         return AnswerResult(AnswerOutcome.INVALID, block)
     if item.chosen_letter == letter:
         return AnswerResult(AnswerOutcome.UNCHANGED, block)
-    if item.is_answered and not block.is_timed:
+    if not lifecycle.answer_may_change(block=block, item=item):
         return AnswerResult(AnswerOutcome.LOCKED, block)
 
     item.time_spent_ms = min(
@@ -183,11 +249,11 @@ def item_answer(
     item.save(update_fields=["chosen_letter", "is_correct", "answered_at", "time_spent_ms"])
     if key is not None:
         AnswerReceipt.objects.create(item=item, key=key, letter=letter)
-    if not block.is_timed:
-        # Tutor mode: the answer is final the moment it is given.
+    if lifecycle.attempt_is_final(block=block, item=item):
         attempts_finalize(
             user=block.owner,
             attempts=[Attempt(item.question_id, letter, item.is_correct, now, item.subject_id)],
+            standing=standing,
         )
     return AnswerResult(AnswerOutcome.RECORDED, block)
 
@@ -215,28 +281,39 @@ def item_flag(*, block: Block, position: int) -> Item:
 
 @transaction.atomic
 def block_finish(*, block: Block) -> Block:
-    """End the block: timed answers become final, the score is computed. Finishing twice is harmless."""
+    """End the block: its attempts become final, the score is computed. Finishing twice is harmless."""
+    standing = standing_lock(user_id=block.owner_id)
+    owner = block.owner if Block.owner.is_cached(block) else None
     block = Block.objects.select_for_update().get(pk=block.pk)
+    if owner is not None:
+        block.owner = owner
     if not block.is_finished:
-        _finish_locked(block=block, now=timezone.now())
+        _finish_locked(block=block, now=timezone.now(), standing=standing)
     return block
 
 
-def _finish_locked(*, block: Block, now) -> None:
+def _finish_locked(*, block: Block, now, standing) -> None:
+    """Omitted is spent: every unanswered item becomes a final, incorrect attempt (quizzes.lifecycle)."""
     items = list(
         block.items.only("question_id", "chosen_letter", "is_correct", "answered_at").annotate(
             subject_id=F("question__subject_id")
         )
     )
     answered = [item for item in items if item.is_answered]
+    unanswered = [item for item in items if not item.is_answered]
+    attempts = [
+        omitted_attempt(question_id=item.question_id, at=now, subject_id=item.subject_id)
+        for item in unanswered
+    ]
     if block.is_timed:
-        attempts_finalize(
-            user=block.owner,
-            attempts=[
-                Attempt(item.question_id, item.chosen_letter, bool(item.is_correct), now, item.subject_id)
-                for item in answered
-            ],
-        )
+        # Tutor answers became final when they were given; timed answers become final now.
+        attempts += [
+            Attempt(item.question_id, item.chosen_letter, bool(item.is_correct), now, item.subject_id)
+            for item in answered
+        ]
+    attempts_finalize(user=block.owner, attempts=attempts, standing=standing)
+    if unanswered:
+        Item.objects.filter(pk__in=[item.pk for item in unanswered]).update(omitted=True, is_correct=False)
     AnswerReceipt.objects.filter(item__block=block).delete()  # answers are final: no retry can change them
     block.finished_at = now
     block.answered_count = len(answered)
@@ -246,12 +323,7 @@ def _finish_locked(*, block: Block, now) -> None:
 
 def block_finish_expired(*, user: User) -> int:
     """Finish the student's timed blocks whose clock ran out while nobody was looking."""
-    expired = Block.objects.filter(
-        owner=user,
-        mode=Block.Mode.TIMED,
-        finished_at__isnull=True,
-        deadline__lt=timezone.now() - DEADLINE_GRACE,
-    ).only("pk")
+    expired = list(lifecycle.expired_blocks(user=user).only("pk", "owner_id", "mode", "deadline"))
     for block in expired:
         block_finish(block=block)
     return len(expired)

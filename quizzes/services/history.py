@@ -10,17 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from leaderboard.services import FirstAttempt, score_record
+from leaderboard.services import FirstAttempt, Standing, score_record, standing_lock
 from quizzes.models import UserQuestion
 
 
 @dataclass(frozen=True)
 class Attempt:
     question_id: int
-    letter: str
+    letter: str  # empty for an omitted item
     correct: bool
     at: datetime  # when the attempt became final: the answer (tutor) or the block's end (timed)
     subject_id: int | None = None  # the question's subject, if the caller has it (saves a query)
+    omitted: bool = False  # left unanswered when its block finished: spent, incorrect
+
+
+def omitted_attempt(*, question_id: int, at: datetime, subject_id: int | None = None) -> Attempt:
+    return Attempt(question_id, "", False, at, subject_id, omitted=True)
 
 
 def history_rows_locked(*, user: User, question_ids: Iterable[int]) -> dict[int, UserQuestion]:
@@ -49,15 +54,21 @@ def history_rows_locked(*, user: User, question_ids: Iterable[int]) -> dict[int,
     return rows
 
 
-def attempts_finalize(*, user: User, attempts: list[Attempt]) -> list[Attempt]:
+def attempts_finalize(
+    *, user: User, attempts: list[Attempt], standing: Standing | None = None
+) -> list[Attempt]:
     """Record final attempts; returns those that were the student's first at their question.
 
     Must run inside the caller's transaction (answering or finishing a block),
     so the attempt, the history and the score aggregates commit together or
-    not at all.
+    not at all. `standing` comes from `standing_lock`, which a caller holding
+    a block lock must have taken first (the lock order: user, block, item,
+    history, aggregates); without it, the user row is locked here.
     """
     if not attempts:
         return []
+    if standing is None:
+        standing = standing_lock(user_id=user.pk)
     rows = history_rows_locked(user=user, question_ids=[attempt.question_id for attempt in attempts])
     firsts = []
     for attempt in attempts:
@@ -65,10 +76,12 @@ def attempts_finalize(*, user: User, attempts: list[Attempt]) -> list[Attempt]:
         if row.first_answered_at is None:
             row.first_letter = attempt.letter
             row.first_correct = attempt.correct
+            row.first_omitted = attempt.omitted
             row.first_answered_at = attempt.at
             firsts.append(attempt)
         row.seen = True
         row.last_correct = attempt.correct
+        row.last_omitted = attempt.omitted
         row.last_answered_at = attempt.at
         row.times_answered += 1
     UserQuestion.objects.bulk_update(
@@ -76,15 +89,19 @@ def attempts_finalize(*, user: User, attempts: list[Attempt]) -> list[Attempt]:
         [
             "first_letter",
             "first_correct",
+            "first_omitted",
             "first_answered_at",
             "seen",
             "last_correct",
+            "last_omitted",
             "last_answered_at",
             "times_answered",
         ],
     )
     score_record(
-        user=user, attempts=[FirstAttempt(a.question_id, a.correct, a.at, a.subject_id) for a in firsts]
+        user=user,
+        attempts=[FirstAttempt(a.question_id, a.correct, a.at, a.subject_id) for a in firsts],
+        standing=standing,
     )
     return firsts
 
@@ -102,8 +119,14 @@ def questions_mark_seen(*, user: User, question_ids: list[int]) -> None:
 @transaction.atomic
 def history_reset(*, user: User) -> int:
     """Clear pools and statistics so the bank feels new; first attempts stay (the score depends on them)."""
+    standing_lock(user_id=user.pk)  # the user row heads the lock order, before history rows
     cleared = UserQuestion.objects.filter(user=user).update(
-        seen=False, last_correct=None, last_answered_at=None, times_answered=0, flagged=False
+        seen=False,
+        last_correct=None,
+        last_omitted=False,
+        last_answered_at=None,
+        times_answered=0,
+        flagged=False,
     )
     user.history_reset_at = timezone.now()
     user.save(update_fields=["history_reset_at"])

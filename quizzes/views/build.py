@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from quizzes.forms import BlockForm
 from quizzes.models import Block
 from quizzes.selectors import pool_counts
-from quizzes.services import NoQuestionsMatch, block_create
+from quizzes.services import NoQuestionsMatch, block_create, block_finish_expired
 from usmle_quiz.ratelimits import rate_limit
 
 
@@ -47,6 +47,8 @@ def _count_context(request: HttpRequest, form: BlockForm) -> dict:
     "block_create", message="You have built many blocks in the last minute. Wait a little, then try again."
 )
 def block_new(request: HttpRequest) -> HttpResponse:
+    # A timed block whose clock ran out gives its questions back before they are counted.
+    block_finish_expired(user=request.user)
     if request.method == "GET":
         # Parameters on a GET (the no-JavaScript "Update counts" button) only
         # pre-fill the form and the counts; they never show errors.

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from quizzes.forms import RetakeForm, ReviewFilterForm
 from quizzes.selectors import block_for_owner, blocks_for_owner, peer_shares, review_items
-from quizzes.services import NoQuestionsMatch, block_finish_expired, block_retake_incorrect
+from quizzes.services import (
+    NoQuestionsMatch,
+    block_finish_expired,
+    block_retake_count,
+    block_retake_incorrect,
+)
 from usmle_quiz.ratelimits import rate_limit
 
 BLOCKS_PER_PAGE = 20
@@ -56,6 +61,7 @@ def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
         for item in all_items
         if show in ("", "all")
         or (show == "incorrect" and item.is_correct is not True)
+        or (show == "omitted" and item.omitted)
         or (show == "flagged" and item.flagged)
     ]
     shares = peer_shares(question_ids=[item.question_id for item in items])
@@ -70,7 +76,9 @@ def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
         "total_time_ms": sum(item.time_spent_ms for item in all_items),
         "by_subject": _breakdown(all_items, lambda question: question.subject.name),
         "by_system": _breakdown(all_items, lambda question: question.system.name),
-        "incorrect_count": sum(1 for item in all_items if item.is_correct is False),
+        "incorrect_count": sum(1 for item in all_items if item.is_correct is False and not item.omitted),
+        "omitted_count": sum(1 for item in all_items if item.omitted),
+        "retake_count": block_retake_count(block=block),
         "retake_form": RetakeForm(),
     }
     return render(request, "quizzes/review.html", context)
@@ -93,7 +101,9 @@ def block_retake(request: HttpRequest, block_id: int) -> HttpResponse:
         new_block = block_retake_incorrect(block=block, mode=form.cleaned_data["mode"])
     except NoQuestionsMatch:
         messages.info(
-            request, "You answered nothing incorrectly in this block, so there is nothing to retake."
+            request,
+            "Nothing to retake: every question of this block was answered correctly, "
+            "or the ones you missed are in another open block now.",
         )
         return redirect("block_review", block_id=block.pk)
     response = redirect("block_resume", block_id=new_block.pk)

@@ -1,5 +1,6 @@
 """Taking a block: resume, the question screen, answering, flagging, finishing."""
 
+import contextlib
 from uuid import UUID, uuid4
 
 from django.conf import settings
@@ -8,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from quizzes import lifecycle
 from quizzes.models import LETTERS, Block, Item
 from quizzes.selectors import (
     block_for_owner,
@@ -21,7 +22,7 @@ from quizzes.selectors import (
     peer_shares,
 )
 from quizzes.services import AnswerOutcome, block_finish, item_answer, item_flag
-from quizzes.services.blocks import DEADLINE_GRACE
+from usmle_quiz.ascii_numbers import ascii_int
 from usmle_quiz.ratelimits import rate_limit
 
 
@@ -34,7 +35,7 @@ def _see_other(url: str) -> HttpResponse:
 
 def _expire_if_due(block: Block) -> Block:
     """A timed block whose clock ran out (plus the grace) is finished on the next request."""
-    if block.is_timed and not block.is_finished and timezone.now() > block.deadline + DEADLINE_GRACE:
+    if lifecycle.block_is_expired(block):
         return block_finish(block=block)
     return block
 
@@ -52,9 +53,9 @@ def _render_item(
     request: HttpRequest, block: Block, item: Item, *, status: int = 200, error: str = ""
 ) -> HttpResponse:
     # The key (correct letter, explanation, objective, peer shares) is only
-    # put in the context when it may be shown: a finished block, or a tutor
-    # item already answered. Templates cannot leak what they never receive.
-    reveal = block.is_finished or (not block.is_timed and item.is_answered)
+    # put in the context when it may be shown (lifecycle.key_may_be_shown).
+    # Templates cannot leak what they never receive.
+    reveal = lifecycle.key_may_be_shown(block=block, item=item)
     context = {
         "practice_block": block,
         "item": item,
@@ -63,13 +64,13 @@ def _render_item(
         "navigator": block_navigator(block=block),
         "reveal": reveal,
         "shares": peer_shares(question_ids=[item.question_id]).get(item.question_id, {}) if reveal else {},
+        "omitted": lifecycle.item_is_omitted(block=block, item=item),
         "error": error,
-        "seconds_left": (
-            max(0, int((block.deadline - timezone.now()).total_seconds()))
-            if block.is_timed and not block.is_finished
-            else None
-        ),
-        "grace_seconds": int(DEADLINE_GRACE.total_seconds()),
+        "seconds_left": lifecycle.block_seconds_left(block),
+        "grace_seconds": int(lifecycle.DEADLINE_GRACE.total_seconds()),
+        # Timed mode: a selected choice is the answer; the script stores it at once.
+        "select_saves": block.is_timed and lifecycle.answer_may_change(block=block, item=item),
+        "shortcuts": getattr(request.user, "keyboard_shortcuts", True),
         # A fresh key per rendered form: the server accepts each submission once (retries are no-ops).
         "idempotency_key": uuid4(),
         "retry": settings.ANSWER_RETRY,
@@ -106,6 +107,8 @@ def item_detail(request: HttpRequest, block_id: int, position: int) -> HttpRespo
     block = result.block
     here = reverse("item_detail", args=[block.pk, position])
     review = reverse("block_review", args=[block.pk])
+    # A timed selection the script stored on its own (no Submit press): the student stays where they are.
+    autosave = request.POST.get("autosave") == "1"
 
     match result.outcome:
         case AnswerOutcome.INVALID:
@@ -125,6 +128,8 @@ def item_detail(request: HttpRequest, block_id: int, position: int) -> HttpRespo
                 request, "locked", here, "You already answered this question; your first answer stands.", 409
             )
     # Recorded, unchanged or a retry of an accepted submission: the same reply either way.
+    if autosave:
+        return _answer_reply(request, result.outcome, here)
     if block.is_timed:
         if position < block.item_count:
             return _answer_reply(
@@ -136,7 +141,8 @@ def item_detail(request: HttpRequest, block_id: int, position: int) -> HttpRespo
             here,
             "Answer saved. That was the last item: review your flags or finish the block.",
         )
-    return _answer_reply(request, result.outcome, here)
+    # Tutor: the page reloads with the verdict, which takes the focus (block.js) and is announced.
+    return _answer_reply(request, result.outcome, here + "#verdict")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -173,8 +179,7 @@ def _idempotency_key(request: HttpRequest) -> UUID | bool | None:
 
 def _elapsed(request: HttpRequest) -> int | None:
     """Milliseconds the browser says the student spent on the item; None if absent or nonsense."""
-    raw = request.POST.get("elapsed_ms", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return ascii_int(request.POST.get("elapsed_ms", ""), max_digits=9)
 
 
 @login_required
@@ -195,5 +200,13 @@ def item_flag_toggle(request: HttpRequest, block_id: int, position: int) -> Http
 @login_required
 @require_POST
 def block_finish_view(request: HttpRequest, block_id: int) -> HttpResponse:
-    block = block_finish(block=block_for_owner(block_id=block_id, user=request.user))
+    block = block_for_owner(block_id=block_id, user=request.user)
+    # "End block" from a timed question carries the choice on screen: it is the
+    # answer, stored first (inside the grace) so ending never drops it.
+    letter = request.POST.get("choice", "").strip().upper()
+    position = ascii_int(request.POST.get("position", ""), max_digits=2)
+    if block.is_timed and position and len(letter) == 1 and letter in LETTERS:
+        with contextlib.suppress(Item.DoesNotExist):  # not an item of this block: end it all the same
+            item_answer(block=block, position=position, letter=letter)
+    block = block_finish(block=block)
     return _see_other(reverse("block_review", args=[block.pk]))

@@ -1,4 +1,5 @@
-// The question screen: keyboard shortcuts, strike-outs, the countdown, time on item.
+// The question screen: keyboard, strike-outs, the countdown, time on item, and
+// never leaving an item before its timed selection is stored.
 // Everything here is an enhancement; the page works as plain forms without it.
 (function () {
   "use strict";
@@ -54,39 +55,107 @@
   });
   paintStrikes();
 
-  // --- Keyboard: A-F / 1-6 choose, Enter submits, arrows move, F flags ----------
+  // --- Leaving the item never loses a selection ------------------------------------
+  // The answer script stores a timed selection at once; leaving waits for that send.
+  function settle() {
+    return window.quizAnswers ? window.quizAnswers.settle(8000) : Promise.resolve(true);
+  }
+  function leave(url) {
+    if (!window.quizAnswers || !window.quizAnswers.pending()) { window.location.href = url; return; }
+    settle().then(function () { window.location.href = url; });
+  }
+  screen.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (!window.quizAnswers || !window.quizAnswers.pending()) return;
+    event.preventDefault();
+    leave(link.href);
+  });
+
+  // "End block": the selection on screen goes with it (the server stores it first,
+  // inside the grace), after any send still on its way.
+  var finishForm = document.getElementById("finish-form");
+  if (finishForm) {
+    finishForm.addEventListener("submit", function (event) {
+      // This handler asks for the confirmation itself (site.js would ask too), then
+      // submits with form.submit() once the sends are done.
+      event.preventDefault();
+      event.stopPropagation();
+      var question = finishForm.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) return;
+      var checked = form && screen.dataset.selectSaves === "true" && form.querySelector('input[name="choice"]:checked');
+      settle().then(function (allSaved) {
+        finishForm.querySelectorAll("input[data-carried]").forEach(function (input) { input.remove(); });
+        if (checked) {
+          [["choice", checked.value], ["position", String(position)]].forEach(function (pair) {
+            var input = document.createElement("input");
+            input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
+            input.setAttribute("data-carried", "");
+            finishForm.appendChild(input);
+          });
+        }
+        if (!allSaved && !navigator.onLine) {
+          var box = document.getElementById("answer-status");
+          if (box) {
+            box.hidden = false;
+            box.className = "answer-status answer-status-error";
+            box.textContent = "You are offline: your answer has not reached the server yet. End the block once you are back online.";
+          }
+          return;
+        }
+        finishForm.submit();
+      });
+    }, true);
+  }
+
+  // --- Keyboard -----------------------------------------------------------------
+  // Letters A-E and digits 1-6 choose, F flags (single-key shortcuts, which the
+  // student can switch off: WCAG 2.1.4). Inside the choices, arrows move between
+  // choices as in any radio group; elsewhere left and right move between items.
+  // Enter submits only from a choice (or the submit button itself).
+  var shortcuts = screen.dataset.shortcuts !== "off";
   function pick(letter) {
     var radio = form && form.querySelector('input[name="choice"][value="' + letter + '"]');
-    if (radio) { radio.checked = true; radio.focus(); }
+    if (radio && !radio.checked) {
+      radio.checked = true;
+      radio.dispatchEvent(new Event("change", { bubbles: true }));  // timed mode stores it now
+    }
+    if (radio) radio.focus();
   }
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    var target = event.target;
-    if (target && (target.tagName === "TEXTAREA" || target.tagName === "SELECT" ||
-        (target.tagName === "INPUT" && target.type !== "radio"))) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    var target = event.target || document.body;
+    var onChoice = target.tagName === "INPUT" && target.type === "radio" && target.name === "choice";
+    if (!onChoice && (target.tagName === "TEXTAREA" || target.tagName === "SELECT" ||
+        target.tagName === "INPUT" || target.isContentEditable)) return;
     var key = event.key;
     var upper = key.length === 1 ? key.toUpperCase() : key;
-    if (form && key.length === 1 && "ABCDE".indexOf(upper) !== -1) {
+    if (shortcuts && form && key.length === 1 && "ABCDE".indexOf(upper) !== -1) {
       pick(upper); event.preventDefault(); return;
     }
-    if (form && /^[1-6]$/.test(key)) { pick("ABCDEF"[parseInt(key, 10) - 1]); event.preventDefault(); return; }
-    if (upper === "F") {
+    if (shortcuts && form && /^[1-6]$/.test(key)) { pick("ABCDEF"[parseInt(key, 10) - 1]); event.preventDefault(); return; }
+    if (shortcuts && upper === "F") {
       var flag = document.getElementById("flag-button");
       if (flag) { flag.click(); event.preventDefault(); }
       return;
     }
-    if (key === "Enter" && form && target && target.tagName !== "BUTTON" && target.tagName !== "A") {
-      if (form.querySelector('input[name="choice"]:checked')) {
+    if (key === "Enter") {
+      if (onChoice && form && form.querySelector('input[name="choice"]:checked')) {
         event.preventDefault();
         form.requestSubmit();
       }
-      return;
+      return;  // anywhere else Enter does what it does natively (open Lab values, follow a link...)
     }
-    if (key === "ArrowLeft" || key === "ArrowRight") {
+    if ((key === "ArrowLeft" || key === "ArrowRight") && !onChoice) {
+      if (target.closest && target.closest("summary, details[open] table")) return;
       var link = document.getElementById(key === "ArrowLeft" ? "prev-item" : "next-item");
-      if (link) { event.preventDefault(); window.location.href = link.href; }
+      if (link) { event.preventDefault(); leave(link.href); }
     }
   });
+
+  // --- After a tutor answer the verdict takes the focus (and is announced) ----------
+  var verdict = document.getElementById("verdict");
+  if (verdict && window.location.hash === "#verdict") verdict.focus();
 
   // --- Countdown from the server's deadline --------------------------------
   // The server sends seconds left; we count down from our own monotonic clock,
@@ -107,10 +176,11 @@
         display.textContent = "0:00 – time is up";
         var submit = document.getElementById("submit-answer");
         if (submit) submit.disabled = true;
-        // Past the server's grace period the next request finishes the block.
+        // Past the server's grace period the next request finishes the block; a
+        // selection still on its way is sent first (the server takes it inside the grace).
         if (!reloaded && (performance.now() - loadedAt) / 1000 > total + grace + 0.5) {
           reloaded = true;
-          window.location.reload();
+          settle().then(function () { window.location.reload(); });
         }
       }
     };

@@ -9,7 +9,7 @@ from django_redis import get_redis_connection
 
 from leaderboard import sorted_sets
 from leaderboard.models import AllTimeScore, SubjectScore, WeeklyScore
-from quizzes.models import Block
+from quizzes.models import Block, UserQuestion
 from quizzes.services import block_finish, history_reset, item_answer
 from quizzes.services.history import Attempt, attempts_finalize
 from tests.conftest import correct_letter, make_block, make_question, make_user, wrong_letter
@@ -51,16 +51,23 @@ def test_randomized_workload_incremental_equals_rebuilt(cohort):
         if action < 0.5:  # a final attempt at a random moment over ~12 weeks
             at = start + timedelta(minutes=rng.randrange(12 * 7 * 24 * 60))
             attempts_finalize(user=student, attempts=[Attempt(question.pk, letter, right, at)])
-        elif action < 0.8:  # a tutor answer, now
-            item_answer(block=make_block(student, [question]), position=1, letter=letter)
-        elif action < 0.97:  # a timed block, finished
+        elif action < 0.7:  # a tutor answer, now; the block is ended with its other item omitted
+            other = rng.choice([q for q in questions if q != question])
+            block = make_block(student, [question, other])
+            item_answer(block=block, position=1, letter=letter)
+            block_finish(block=block)
+        elif action < 0.85:  # a timed block, finished
             block = make_block(student, [question], mode=Block.Mode.TIMED)
             item_answer(block=block, position=1, letter=letter)
             block_finish(block=block)
+        elif action < 0.97:  # a block ended at once: every item omitted, every key shown
+            mode = rng.choice([Block.Mode.TUTOR, Block.Mode.TIMED])
+            block_finish(block=make_block(student, rng.sample(questions, 3), mode=mode))
         else:
             history_reset(user=student)
     incremental, incremental_redis = snapshot(), redis_snapshot()
     assert incremental["all"], "the workload should have produced scores"
+    assert UserQuestion.objects.filter(first_omitted=True).exists(), "and omitted first attempts"
 
     call_command("rebuild_leaderboards")
     assert snapshot() == incremental

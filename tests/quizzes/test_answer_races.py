@@ -93,21 +93,16 @@ def test_finish_racing_an_answer_never_leaves_an_answer_unfinalised():
         assert block.correct_count == (1 if item.is_answered else 0)
 
 
-def test_two_blocks_answering_the_same_question_at_once_record_one_first_attempt():
+def test_four_blocks_built_at_once_never_share_a_question():
+    """One open block per question, under a race: four Create Test posts at the same moment."""
     student = make_user()
-    question = make_question()
-    blocks = [make_block(student, [question], mode=Block.Mode.TUTOR) for _ in range(4)]
-    clients = [logged_in_client(student) for _ in blocks]
-    run_together(
-        [
-            lambda c=client, b=block: c.post(f"/quizzes/{b.pk}/q/1/", {"choice": correct_letter(question)})
-            for client, block in zip(clients, blocks, strict=True)
-        ]
-    )
-    history = UserQuestion.objects.get(user=student, question=question)
-    assert history.times_answered == 4
-    assert history.first_correct is True
-    assert UserQuestion.objects.filter(user=student, question=question).count() == 1
+    questions = [make_question() for _ in range(10)]
+    clients = [logged_in_client(student) for _ in range(4)]
+    form = {"size": "4", "mode": "timed", "pool": "all"}
+    statuses = run_together([lambda c=c: c.post("/quizzes/new/", form).status_code for c in clients])
+    assert sorted(statuses) == [302, 302, 302, 400]  # 4 + 4 + 2 questions; the fourth finds none left
+    drawn = list(Item.objects.filter(block__owner=student).values_list("question_id", flat=True))
+    assert len(drawn) == len(set(drawn)) == len(questions)
 
 
 def test_the_same_submission_sent_four_times_at_once_is_accepted_once():

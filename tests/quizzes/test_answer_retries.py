@@ -45,7 +45,7 @@ def test_a_retried_tutor_answer_counts_once_and_reads_as_saved(student_client, s
     assert student_client.post(item_url(block, 1), form).status_code == 303
     retry = student_client.post(item_url(block, 1), form, **JSON)
     assert retry.status_code == 200
-    assert retry.json() == {"status": "duplicate", "next": item_url(block, 1)}
+    assert retry.json() == {"status": "duplicate", "next": item_url(block, 1) + "#verdict"}
     assert UserQuestion.objects.get(user=student, question=bank[0]).times_answered == 1
     assert "first answer stands" not in student_client.get(item_url(block, 1)).text
 

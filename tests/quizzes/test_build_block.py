@@ -1,7 +1,7 @@
 import pytest
 
 from quizzes.models import Block, Item, UserQuestion
-from tests.conftest import make_block, make_question, wrong_letter
+from tests.conftest import make_block, make_question, correct_letter, wrong_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,9 @@ def build(client, **fields):
 
 
 def test_create_test_page_shows_boxes_with_counts(student_client, bank, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    # 10: session and user, expired blocks finished, the boxes, the counts (two grouped queries
+    # and the questions held in open blocks), messages...
+    with django_assert_max_num_queries(10):
         response = student_client.get(URL)
     assert response.status_code == 200
     text = response.text
@@ -97,17 +99,31 @@ def test_unused_pool_excludes_questions_already_drawn(student_client, student, b
     assert set(newest.items.values_list("question_id", flat=True)) == {q.pk for q in bank[4:]}
 
 
-def test_incorrect_and_flagged_pools(student_client, student, bank):
-    from quizzes.services import item_answer, item_flag
+def test_incorrect_omitted_and_flagged_pools(student_client, student, bank):
+    from quizzes.services import block_finish, item_answer, item_flag
 
-    block = make_block(student, bank[:3])
+    block = make_block(student, bank[:4])
     item_answer(block=block, position=1, letter=wrong_letter(bank[0]))
+    item_answer(block=block, position=4, letter=correct_letter(bank[3]))
     item_flag(block=block, position=2)
+    block_finish(block=block)  # items 2 and 3 are omitted
     build(student_client, size="10", pool="incorrect")
-    build(student_client, size="10", pool="flagged")
-    incorrect, flagged = Block.objects.filter(owner=student).order_by("id")[1:]
+    build(student_client, size="10", pool="omitted")
+    incorrect, omitted = Block.objects.filter(owner=student).order_by("id")[1:]
     assert list(incorrect.items.values_list("question_id", flat=True)) == [bank[0].pk]
+    assert set(omitted.items.values_list("question_id", flat=True)) == {bank[1].pk, bank[2].pk}
+    block_finish(block=omitted)
+    build(student_client, size="10", pool="flagged")
+    flagged = Block.objects.filter(owner=student).latest("id")
     assert list(flagged.items.values_list("question_id", flat=True)) == [bank[1].pk]
+
+
+def test_omitted_pool_counts_are_live_on_create_test(student_client, student, bank):
+    from quizzes.services import block_finish
+
+    block_finish(block=make_block(student, bank[:2], mode=Block.Mode.TIMED))
+    response = student_client.get("/quizzes/new/counts/", {"pool": "omitted"})
+    assert "<strong>2</strong> questions match" in response.text
 
 
 def test_live_counts_fragment_follows_the_ticked_boxes_and_pool(

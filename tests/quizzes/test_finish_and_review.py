@@ -26,14 +26,16 @@ def test_finishing_a_timed_block_scores_it_and_records_first_attempts(student_cl
     block.refresh_from_db()
     assert (block.correct_count, block.answered_count, block.item_count) == (2, 3, 4)
     firsts = UserQuestion.objects.filter(user=student, first_answered_at__isnull=False)
-    assert {(row.question_id, row.first_correct) for row in firsts} == {
-        (bank[0].pk, True),
-        (bank[1].pk, False),
-        (bank[2].pk, True),
+    assert {(row.question_id, row.first_correct, row.first_omitted) for row in firsts} == {
+        (bank[0].pk, True, False),
+        (bank[1].pk, False, False),
+        (bank[2].pk, True, False),
+        (bank[3].pk, False, True),  # omitted is spent: a first attempt, incorrect
     }
-    # the omitted item is used (out of the unused pool) but has no attempt
     omitted = UserQuestion.objects.get(user=student, question=bank[3])
-    assert omitted.seen and omitted.first_answered_at is None and omitted.times_answered == 0
+    assert omitted.first_letter == "" and omitted.last_omitted and omitted.times_answered == 1
+    item = block.items.get(position=4)
+    assert item.omitted and item.is_correct is False
 
 
 def test_finishing_twice_is_harmless(student_client, student, bank):
@@ -49,11 +51,11 @@ def test_finishing_twice_is_harmless(student_client, student, bank):
 
 def test_only_the_first_final_attempt_counts_as_first(student, bank):
     question = bank[0]
-    timed = make_block(student, [question], mode=Block.Mode.TIMED)
-    item_answer(block=timed, position=1, letter=wrong_letter(question))
-    # a tutor answer before the timed block finishes is the first *final* attempt
     tutor = make_block(student, [question], mode=Block.Mode.TUTOR)
     item_answer(block=tutor, position=1, letter=correct_letter(question))
+    block_finish(block=tutor)
+    timed = make_block(student, [question], mode=Block.Mode.TIMED)
+    item_answer(block=timed, position=1, letter=wrong_letter(question))
     block_finish(block=timed)
     row = UserQuestion.objects.get(user=student, question=question)
     assert (row.first_letter, row.first_correct) == (correct_letter(question), True)
@@ -89,7 +91,7 @@ def test_review_shows_every_item_with_key_explanation_shares_time_and_flag(stude
     assert "⚑ flagged" in text
     assert "omitted" in text
     assert "By subject" in text and "By system" in text
-    assert "Retake the 1 incorrect question" in text
+    assert "Retake the 2 incorrect and omitted questions" in text
 
 
 def test_review_filters(student_client, student, bank):
@@ -145,7 +147,7 @@ def test_retake_with_nothing_incorrect_or_a_bad_mode(student_client, student, ba
     item_answer(block=block, position=1, letter=correct_letter(bank[0]))
     block_finish(block=block)
     response = student_client.post(f"/quizzes/{block.pk}/retake/", {"mode": "tutor"}, follow=True)
-    assert "nothing to retake" in response.text
+    assert "Nothing to retake" in response.text
     assert student_client.post(f"/quizzes/{block.pk}/retake/", {"mode": "exam"}).status_code == 400
     assert Block.objects.filter(owner=student).count() == 1
 

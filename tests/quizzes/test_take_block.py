@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from quizzes.models import Block, Item, UserQuestion
+from quizzes.services import block_finish
 from tests.conftest import correct_letter, make_block, make_question, wrong_letter
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +57,10 @@ def test_tutor_answer_reveals_verdict_key_explanation_objective_and_peer_shares(
     right = correct_letter(bank[0])
     response = student_client.post(item_url(tutor_block, 1), {"choice": right})
     assert response.status_code == 303
-    assert response["Location"] == item_url(tutor_block, 1)
+    assert response["Location"] == item_url(tutor_block, 1) + "#verdict"  # the verdict takes the focus
     text = student_client.get(item_url(tutor_block, 1)).text
     assert "Correct." in text
+    assert 'id="verdict" tabindex="-1"' in text
     assert f"Correct answer: <strong>{right}." in text
     assert bank[0].explanation in text
     assert bank[0].educational_objective in text
@@ -223,6 +225,7 @@ def test_question_page_query_count_is_flat_for_a_40_item_block(
         student_client.post(item_url(block, position), {"choice": "A"})
     with django_assert_max_num_queries(9):
         assert student_client.get(item_url(block, 40)).status_code == 200
+    block_finish(block=block)
     tutor = make_block(student, questions, mode=Block.Mode.TUTOR)
     student_client.post(item_url(tutor, 1), {"choice": "A"})
     with django_assert_max_num_queries(10):
@@ -254,13 +257,14 @@ def test_answer_posts_stay_within_their_query_budget(
     student_client, bank, student, django_assert_max_num_queries
 ):
     timed = make_block(student, bank[:3], mode=Block.Mode.TIMED)
-    tutor = make_block(student, bank[:3], mode=Block.Mode.TUTOR)
+    tutor = make_block(student, bank[3:6], mode=Block.Mode.TUTOR)
     with django_assert_max_num_queries(8):
         assert (
             student_client.post(item_url(timed, 1), {"choice": "A", "elapsed_ms": "9000"}).status_code == 303
         )
-    # tutor: the answer is final, so history and the three score aggregates are written too
-    with django_assert_max_num_queries(16):
+    # tutor: the answer is final, so the student's row is locked, and history and the three
+    # score aggregates are written too
+    with django_assert_max_num_queries(17):
         assert (
             student_client.post(item_url(tutor, 1), {"choice": "A", "elapsed_ms": "9000"}).status_code == 303
         )

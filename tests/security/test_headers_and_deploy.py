@@ -94,7 +94,8 @@ def test_csp_is_enforced_with_a_fresh_nonce_and_no_page_runs_inline_code_without
     student_client, student, bank
 ):
     nonces = set()
-    for url in pages_of_a_student(student_client, student, bank):
+    pages = pages_of_a_student(student_client, student, bank)
+    for url in pages:
         response = student_client.get(url)
         assert response.status_code == 200, url
         policy = response["Content-Security-Policy"]
@@ -103,7 +104,7 @@ def test_csp_is_enforced_with_a_fresh_nonce_and_no_page_runs_inline_code_without
         nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
         nonces.add(nonce)
         assert active_content(response.content.decode(), nonce=nonce) == [], url
-    assert len(nonces) == len(pages_of_a_student(student_client, student, bank))  # one per response
+    assert len(nonces) == len(pages)  # one per response
 
 
 def test_the_admin_pages_run_no_inline_code_without_the_nonce(client, staff_user, bank):

@@ -1,0 +1,107 @@
+"""The rules of a block's life, each in one named function.
+
+Views, services, selectors, templates (through the context) and the API all
+ask these, so each rule has one home:
+
+- the clock: `block_deadline`, `block_seconds_left`, `block_is_expired` (the deadline and its grace);
+- when an attempt is final: `attempt_is_final`;
+- when the key may be shown: `key_may_be_shown`;
+- what an unanswered item becomes: `item_is_omitted`;
+- which questions a new block may draw: `questions_drawable`.
+
+Omitted is spent: an item left unanswered when its block finishes is a final,
+incorrect attempt (its key is shown in the review), so the question can never
+score later. One open block per question: a question sits in at most one of a
+student's unfinished blocks, so no block can show the key of another's item.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from quizzes.models import Block, Item, Question
+
+SECONDS_PER_ITEM = Block.SECONDS_PER_ITEM
+# An answer (or a timed selection) that left the browser just before the
+# deadline may arrive a little after it; this much lateness is forgiven.
+DEADLINE_GRACE = timedelta(seconds=5)
+
+
+# --- The clock ------------------------------------------------------------------
+
+
+def block_deadline(*, mode: str, item_count: int, start: datetime) -> datetime | None:
+    """A timed block ends 90 seconds per item after it was built; a tutor block has no clock."""
+    if mode != Block.Mode.TIMED:
+        return None
+    return start + timedelta(seconds=SECONDS_PER_ITEM * item_count)
+
+
+def block_seconds_left(block: Block, *, now: datetime | None = None) -> int | None:
+    """Whole seconds on the clock of an unfinished timed block (never negative); None without a clock."""
+    if not block.is_timed or block.is_finished:
+        return None
+    return max(0, int((block.deadline - (now or timezone.now())).total_seconds()))
+
+
+def block_is_expired(block: Block, *, now: datetime | None = None) -> bool:
+    """An unfinished timed block past its deadline and the grace: the next request finishes it."""
+    if not block.is_timed or block.is_finished:
+        return False
+    return (now or timezone.now()) > block.deadline + DEADLINE_GRACE
+
+
+def expired_blocks(*, user) -> QuerySet[Block]:
+    """The student's unfinished timed blocks whose clock (plus the grace) ran out: the same rule in SQL."""
+    return Block.objects.filter(
+        owner=user,
+        mode=Block.Mode.TIMED,
+        finished_at__isnull=True,
+        deadline__lt=timezone.now() - DEADLINE_GRACE,
+    )
+
+
+# --- Finality and the key --------------------------------------------------------
+
+
+def attempt_is_final(*, block: Block, item: Item) -> bool:
+    """Tutor: an answer is final once given. Timed: every item is final when the block finishes."""
+    if block.is_finished:
+        return True
+    return not block.is_timed and item.is_answered
+
+
+def key_may_be_shown(*, block: Block, item: Item) -> bool:
+    """The correct letter, explanation, objective and peer shares: only once the attempt is final."""
+    return attempt_is_final(block=block, item=item)
+
+
+def answer_may_change(*, block: Block, item: Item) -> bool:
+    """Timed: until the block finishes. Tutor: never once given (the first answer stands)."""
+    return not attempt_is_final(block=block, item=item)
+
+
+def item_is_omitted(*, block: Block, item: Item) -> bool:
+    """Left unanswered when the block finished: a spent, incorrect attempt."""
+    return block.is_finished and not item.is_answered
+
+
+# --- Drawing a new block ------------------------------------------------------------
+
+
+def open_block_items(*, user) -> QuerySet[Item]:
+    """Items of the student's unfinished blocks."""
+    return Item.objects.filter(block__owner=user, block__finished_at__isnull=True)
+
+
+def questions_drawable(questions: QuerySet[Question], *, user) -> QuerySet[Question]:
+    """The questions a new block may draw: never one that sits in another unfinished block of the student.
+
+    Without this, the flagged pool (or "Retake", or a second block) could put
+    an open timed block's question into a tutor block, show its key there, and
+    let the student go back and answer the timed block knowing it.
+    """
+    return questions.exclude(Exists(open_block_items(user=user).filter(question=OuterRef("pk"))))
