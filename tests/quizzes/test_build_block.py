@@ -1,7 +1,7 @@
 import pytest
 
 from quizzes.models import Block, Item, UserQuestion
-from tests.conftest import make_block, make_question, correct_letter, wrong_letter
+from tests.conftest import correct_letter, make_block, make_question, wrong_letter
 
 pytestmark = pytest.mark.django_db
 
