@@ -247,7 +247,13 @@
     selectionMade(entry, function (result) {
       if (result.parked) return;
       var reply = result.reply || {};
-      if (result.ok) { say("Choice " + fields.choice + " saved.", "ok"); form.dataset.saved = fields.choice; return; }
+      if (result.ok) {
+        say("Choice " + fields.choice + " saved.", "ok");
+        form.dataset.saved = fields.choice;
+        var cell = screen && document.getElementById("nav-cell-" + screen.dataset.position);
+        if (cell) cell.classList.add("is-answered");
+        return;
+      }
       if (reply.next && !result.ok && reply.error) { say(reply.error, "error"); go(reply.next); return; }
       say(reply.error || "The choice could not be saved.", "error");
     });

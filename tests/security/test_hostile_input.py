@@ -36,9 +36,21 @@ NASTY = [
     "[]",
     "{}",
     "A" * 5000,
+    # Unicode digits: str.isdigit() takes "²", int() takes "٣" (Arabic-Indic) and "１" (fullwidth).
+    "²",
+    "¹²",
+    "٣",
+    "٠١٢",
+    "１",
+    "۴۲",
+    "३",
+    "𝟗",
 ]
+# Strings of digits from every script (Nd) and superscripts/other numbers (No), as numbers would be sent.
+unicode_digits = st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=6)
 values = st.one_of(
     st.sampled_from(NASTY),
+    unicode_digits,
     st.text(max_size=60),
     st.integers(min_value=-(2**80), max_value=2**80).map(str),
 )
@@ -62,7 +74,9 @@ FORMS = [
     ("post", "/quizzes/new/", ["mode", "size", "pool", "subjects", "systems"]),
     ("get", "/quizzes/new/counts/", ["mode", "size", "pool", "subjects", "systems"]),
     ("post", "/quizzes/{block}/q/1/", ["choice", "elapsed_ms", "idempotency_key"]),
+    ("post", "/quizzes/{block}/q/1/", ["choice", "elapsed_ms", "autosave"]),
     ("post", "/quizzes/{block}/q/2/flag/", ["junk"]),
+    ("post", "/quizzes/{block}/finish/", ["choice", "position"]),
     ("get", "/quizzes/{block}/review/", ["show", "subject", "system"]),
     ("post", "/quizzes/{block}/retake/", ["mode"]),
     ("get", "/leaderboard/", ["period", "subject", "cohort", "page"]),
@@ -151,4 +165,33 @@ def test_a_file_upload_over_the_limit_is_refused_before_it_is_read(hostile):
     upload = SimpleUploadedFile("notes.bin", b"\0" * (2 * 1024 * 1024))
     response = client.post(f"/quizzes/{block.pk}/q/1/", {"choice": "A", "attachment": upload})
     assert response.status_code == 413
+    assert block.items.get(position=1).chosen_letter == ""
+
+
+@pytest.mark.parametrize("digits", ["²", "٣", "１", "𝟗", "¹²"])
+def test_unicode_digits_are_never_read_as_numbers(hostile, digits):
+    client, block = hostile
+    assert client.get("/leaderboard/", {"page": digits}).status_code == 200
+    assert client.get("/leaderboard/rows/", {"page": digits}).status_code == 200
+    assert client.get("/quizzes/", {"page": digits}).status_code == 200
+    answer = client.post(f"/quizzes/{block.pk}/q/1/", {"choice": "A", "elapsed_ms": digits})
+    assert answer.status_code == 303
+    assert block.items.get(position=1).time_spent_ms < 60_000  # measured by the server, not "٣"
+    built = client.post("/quizzes/new/", {"size": digits, "mode": "tutor", "pool": "all"})
+    assert built.status_code == 400 and "Enter a whole number." in built.text
+    profile = client.post("/accounts/profile/", {"graduation_year": digits, "cohort": digits})
+    assert profile.status_code == 200  # the form again, with its errors; nothing saved
+    assert "Enter a whole number." in profile.text and "Select a valid choice." in profile.text
+
+
+def test_a_content_length_in_unicode_digits_is_400(hostile):
+    client, block = hostile
+    response = client.generic(
+        "POST",
+        f"/quizzes/{block.pk}/q/1/",
+        b"choice=A",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="٨",
+    )
+    assert response.status_code == 400
     assert block.items.get(position=1).chosen_letter == ""
