@@ -12,7 +12,7 @@ from django.utils import timezone
 from leaderboard.models import AllTimeScore
 from quizzes.models import Block, Item, UserQuestion
 from quizzes.services import NoQuestionsMatch, block_create, block_finish, item_answer, item_flag
-from tests.conftest import correct_letter, make_block, make_question, wrong_letter
+from tests.conftest import correct_letter, make_block, wrong_letter
 
 pytestmark = pytest.mark.django_db
 
