@@ -36,7 +36,7 @@ NASTY = [
     "[]",
     "{}",
     "A" * 5000,
-    # Unicode digits: str.isdigit() takes "²", int() takes "٣" (Arabic-Indic) and "１" (fullwidth).
+    # Unicode digits: str.isdigit() takes superscripts, int() takes Arabic-Indic and fullwidth digits.
     "²",
     "¹²",
     "٣",
