@@ -4,8 +4,8 @@ Views, services, selectors, templates (through the context) and the API all
 ask these, so each rule has one home:
 
 - the clock: `block_deadline`, `block_seconds_left`, `block_is_expired` (the deadline and its grace);
-- when an attempt is final: `attempt_is_final`;
-- when the key may be shown: `key_may_be_shown`;
+- when an attempt is final: `attempt_is_final` (`final_attempts` in SQL);
+- when the key may be shown: `key_may_be_shown`, `review_may_be_shown`;
 - what an unanswered item becomes: `item_is_omitted`;
 - which questions a new block may draw: `questions_drawable`.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from quizzes.models import Block, Item, Question
@@ -72,6 +72,16 @@ def attempt_is_final(*, block: Block, item: Item) -> bool:
     if block.is_finished:
         return True
     return not block.is_timed and item.is_answered
+
+
+def final_attempts() -> Q:
+    """`attempt_is_final` for querysets of items: tutor answers, and every item of a finished block."""
+    return Q(block__mode=Block.Mode.TUTOR, answered_at__isnull=False) | Q(block__finished_at__isnull=False)
+
+
+def review_may_be_shown(*, block: Block) -> bool:
+    """The review shows every key, so only a finished block has one."""
+    return block.is_finished
 
 
 def key_may_be_shown(*, block: Block, item: Item) -> bool:

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import User
 from quizzes.bank_cache import bank_cached
+from quizzes.lifecycle import final_attempts
 from quizzes.models import Block, Item, Question, UserQuestion
 
 
@@ -65,10 +66,8 @@ TREND_WIDTH, TREND_HEIGHT = 300, 100
 
 
 def final_answers(*, user: User) -> QuerySet[Item]:
-    """Answers that are final: tutor answers, and answers in finished timed blocks."""
-    items = Item.objects.filter(block__owner=user, answered_at__isnull=False).filter(
-        Q(block__mode=Block.Mode.TUTOR) | Q(block__finished_at__isnull=False)
-    )
+    """Answers that are final (quizzes.lifecycle): tutor answers, and answers in finished timed blocks."""
+    items = Item.objects.filter(block__owner=user, answered_at__isnull=False).filter(final_attempts())
     if user.history_reset_at:
         items = items.filter(answered_at__gte=user.history_reset_at)
     return items

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from quizzes.forms import RetakeForm, ReviewFilterForm
+from quizzes.lifecycle import review_may_be_shown
 from quizzes.selectors import block_for_owner, blocks_for_owner, peer_shares, review_items
 from quizzes.services import (
     NoQuestionsMatch,
@@ -17,6 +18,7 @@ from quizzes.services import (
     block_retake_count,
     block_retake_incorrect,
 )
+from usmle_quiz.ascii_numbers import ascii_int
 from usmle_quiz.ratelimits import rate_limit
 
 BLOCKS_PER_PAGE = 20
@@ -29,7 +31,7 @@ def block_list(request: HttpRequest) -> HttpResponse:
     blocks = blocks_for_owner(user=request.user)
     in_progress = list(blocks.filter(finished_at__isnull=True))
     finished = Paginator(blocks.filter(finished_at__isnull=False), BLOCKS_PER_PAGE).get_page(
-        request.GET.get("page")
+        ascii_int(request.GET.get("page", ""), max_digits=6) or 1
     )
     return render(request, "quizzes/block_list.html", {"in_progress": in_progress, "finished": finished})
 
@@ -50,7 +52,7 @@ def _breakdown(items, key) -> list[dict]:
 @require_GET
 def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
     block = block_for_owner(block_id=block_id, user=request.user)
-    if not block.is_finished:
+    if not review_may_be_shown(block=block):
         messages.info(request, "Finish the block to see its review.")
         return redirect("block_resume", block_id=block.pk)
     filter_form = ReviewFilterForm(request.GET)
@@ -91,7 +93,7 @@ def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
 )
 def block_retake(request: HttpRequest, block_id: int) -> HttpResponse:
     block = block_for_owner(block_id=block_id, user=request.user)
-    if not block.is_finished:
+    if not review_may_be_shown(block=block):
         messages.info(request, "Finish the block before retaking its incorrect questions.")
         return redirect("block_resume", block_id=block.pk)
     form = RetakeForm(request.POST)
