@@ -118,27 +118,6 @@ class Entry:
     rank_key: int
 
 
-def write(*, add: Iterable[Entry] = (), remove: Iterable[Entry] = ()) -> bool:
-    connection = client()
-    if connection is None:
-        _shared["dirty"] = True
-        return False
-    try:
-        pipe = connection.pipeline(transaction=False)
-        for entry in remove:
-            for key in entry.keys:
-                pipe.zrem(key, member(entry.user_id))
-        for entry in add:
-            for key in entry.keys:
-                pipe.zadd(key, {member(entry.user_id): entry.rank_key})
-        pipe.execute()
-        return True
-    except Exception:
-        log.warning("leaderboard: Redis write failed; boards fall back to PostgreSQL", exc_info=True)
-        trip()
-        return False
-
-
 def after_commit(write_fn) -> None:
     """Run a mirror write once the transaction that made the change commits (never for a rollback).
 

@@ -87,14 +87,7 @@ def block_retake_incorrect(*, block: Block, mode: str) -> Block:
     block_finish_expired(user=block.owner)
     with transaction.atomic():
         standing_lock(user_id=block.owner_id)
-        question_ids = list(
-            lifecycle.questions_drawable(
-                pool_questions(user=block.owner, pool=Block.Pool.ALL), user=block.owner
-            )
-            .filter(items__block=block, items__is_correct=False)
-            .order_by("items__position")
-            .values_list("id", flat=True)
-        )
+        question_ids = list(_retake_questions(block).order_by("items__position").values_list("id", flat=True))
         return _block_insert(
             owner=block.owner,
             mode=mode,
@@ -106,10 +99,14 @@ def block_retake_incorrect(*, block: Block, mode: str) -> Block:
 
 def block_retake_count(*, block: Block) -> int:
     """How many questions "Retake incorrect and omitted" would put in a new block now."""
-    return (
-        lifecycle.questions_drawable(pool_questions(user=block.owner, pool=Block.Pool.ALL), user=block.owner)
-        .filter(items__block=block, items__is_correct=False)
-        .count()
+    return _retake_questions(block).count()
+
+
+def _retake_questions(block: Block):
+    """The block's incorrect and omitted questions still published and not in another open block."""
+    published = pool_questions(user=block.owner, pool=Block.Pool.ALL)
+    return lifecycle.questions_drawable(published, user=block.owner).filter(
+        items__block=block, items__is_correct=False
     )
 
 
