@@ -60,3 +60,14 @@ def test_resume_after_closing_the_tab_keeps_the_clock(student_client, student, b
 def test_anonymous_and_wrong_method(client):
     assert client.get(URL)["Location"].startswith("/accounts/login/")
     assert client.post(URL).status_code in (302, 405)
+
+
+def test_an_open_block_can_be_ended_from_my_blocks_and_its_items_are_spent(student_client, student, bank):
+    open_block = make_block(student, bank[:3], mode=Block.Mode.TUTOR)
+    text = student_client.get(URL).text
+    assert f'action="/quizzes/{open_block.pk}/finish/"' in text
+    assert "count as omitted" in text
+    response = student_client.post(f"/quizzes/{open_block.pk}/finish/")
+    assert response.status_code == 303
+    open_block.refresh_from_db()
+    assert open_block.is_finished and open_block.items.filter(omitted=True).count() == 3
