@@ -127,7 +127,7 @@ def _held_counts(user: User, pool: str, subject_ids: list[int], system_ids: list
     hundred rows: one grouped query)."""
     cells = list(
         pool_questions(user=user, pool=pool)
-        .filter(Exists(lifecycle.open_block_items(user=user).filter(question=OuterRef("pk"))))
+        .filter(pk__in=lifecycle.open_block_items(user=user).values("question_id"))
         .values_list("subject_id", "system_id")
         .annotate(n=Count("id"))
         .order_by()

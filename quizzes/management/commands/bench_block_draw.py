@@ -3,7 +3,7 @@
     make bench-draw   (runs this against a throwaway database, usmle_quiz_bench)
 
 Fills the database with QUESTIONS published questions and a student who has
-answered HISTORY of them, then times block creation (draw + insert) per pool
+answered HISTORY of them and has three open blocks, then times block creation (draw + insert) per pool
 and the Create Test counts, and writes a JSON summary.
 """
 
@@ -38,6 +38,9 @@ class Command(BaseCommand):
         if not str(name).endswith("_bench"):
             raise CommandError(f"refusing to fill {name!r}: point DATABASE_URL at a database named *_bench")
         student = self._fill(questions, history)
+        # A student with three open blocks: their 120 questions are held and must be left out of every draw.
+        for _ in range(OPEN_BLOCKS):
+            block_create(owner=student, mode="tutor", pool="all", size=40)
         results = {}
         for pool in ["all", "unused", "incorrect"]:
             timings = []
@@ -58,6 +61,7 @@ class Command(BaseCommand):
             "questions": questions,
             "history": history,
             "runs": runs,
+            "open_blocks": OPEN_BLOCKS,
             "database": connection.vendor,
             "measured_at": timezone.now().isoformat(timespec="seconds"),
             **results,
@@ -125,6 +129,9 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         return student
+
+
+OPEN_BLOCKS = 3
 
 
 def _summary(timings: list[float]) -> dict:
