@@ -195,3 +195,12 @@ def test_a_content_length_in_unicode_digits_is_400(hostile):
     )
     assert response.status_code == 400
     assert block.items.get(position=1).chosen_letter == ""
+
+
+@pytest.mark.parametrize("digits", ["²", "٣", "１", "𝟗"])
+def test_unicode_digits_in_url_paths_are_404(hostile, digits):
+    client, block = hostile
+    for url in [f"/quizzes/{digits}/", f"/quizzes/{block.pk}/q/{digits}/", f"/quizzes/{digits}/review/"]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/quizzes/{block.pk}/q/{digits}/", {"choice": "A"}).status_code == 404
+    assert client.post(f"/quizzes/{digits}/finish/").status_code == 404
