@@ -23,8 +23,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from accounts import devices, lockout
 
 User = get_user_model()
 # What a changed user's entry holds for a moment: far longer than any request
@@ -38,6 +41,30 @@ def _key(user_id) -> str:
 
 
 class CachedModelBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """Django's password check, behind the one lockout (accounts.lockout) every login path shares."""
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        who = lockout.guesser(request, username=username)
+        wait = lockout.retry_after(who)
+        if wait > 0:
+            if request is not None:
+                request.login_retry_after = wait  # the login views answer 429 with Retry-After
+            # Stops every backend: the password is not even checked, so waiting guesses learn nothing.
+            raise PermissionDenied(lockout.message(wait))
+        user = super().authenticate(
+            request, username=lockout.login_name(username), password=password, **kwargs
+        )
+        if user is None:
+            lockout.failed(who)
+            return None
+        lockout.succeeded(who)
+        if request is not None:
+            devices.remember(request, user_id=user.pk)
+        return user
+
     def get_user(self, user_id):
         seconds = settings.AUTH_USER_CACHE_SECONDS
         if not seconds:

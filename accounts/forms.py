@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import UserCreationForm
 
+from accounts import lockout
 from accounts.models import Cohort, User
 from usmle_quiz.ascii_numbers import AsciiIntegerField, AsciiModelChoiceField
 
@@ -34,3 +36,16 @@ class ProfileForm(forms.ModelForm):
             "show_on_leaderboard": "Show me on public leaderboards",
             "keyboard_shortcuts": "Single-key shortcuts on the question screen",
         }
+
+
+class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login says so when the shared lockout (accounts.lockout) holds the account back."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            wait = getattr(self.request, "login_retry_after", 0)
+            if wait:
+                raise forms.ValidationError(lockout.message(wait), code="locked") from None
+            raise

@@ -6,6 +6,9 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
     path("login/", views.LoginView.as_view(), name="login"),
+    # Password checks share the login lockout; a completed reset clears it.
+    path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     # login, logout (POST only), password change and password reset.
     path("", include("django.contrib.auth.urls")),
 ]

@@ -1,40 +1,65 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView as DjangoLoginView
+from django.contrib.auth.views import PasswordChangeView as DjangoPasswordChangeView
+from django.contrib.auth.views import PasswordResetConfirmView as DjangoPasswordResetConfirmView
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts import lockout
 from accounts.forms import ProfileForm, SignUpForm
-from accounts.lockout import login_failed, login_locked, login_succeeded
 from accounts.services import user_create, user_profile_update
 from usmle_quiz.ratelimits import rate_limit, too_many_requests
 
 
 class LoginView(DjangoLoginView):
-    """Django's login, with a per-username lockout after repeated failures."""
-
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        username = request.POST.get("username", "")[:150]
-        if login_locked(username):
-            minutes = -(-settings.LOGIN_LOCKOUT_SECONDS // 60)
-            return too_many_requests(
-                request,
-                retry_after=settings.LOGIN_LOCKOUT_SECONDS,
-                message=f"Too many failed logins for this username. Try again in {minutes} minutes, "
-                "or reset your password.",
-            )
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        login_succeeded(form.get_user().get_username())
-        return super().form_valid(form)
+    """Django's login; the lockout lives in the authentication backend (accounts.lockout)."""
 
     def form_invalid(self, form):
-        login_failed(self.request.POST.get("username", "")[:150])
+        wait = getattr(self.request, "login_retry_after", 0)
+        if wait:
+            return too_many_requests(self.request, retry_after=wait, message=lockout.message(wait))
         return super().form_invalid(form)
+
+
+class LockoutPasswordChangeForm(PasswordChangeForm):
+    """The old password is a password check like a login: the same lockout counts and slows it."""
+
+    def __init__(self, *args, request: HttpRequest, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        who = lockout.guesser(self.request, user_id=self.user.pk)
+        wait = lockout.retry_after(who)
+        if wait:
+            raise ValidationError(lockout.message(wait), code="locked")
+        old_password = self.cleaned_data["old_password"]
+        if not self.user.check_password(old_password):
+            lockout.failed(who)
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        lockout.succeeded(who)
+        return old_password
+
+
+class PasswordChangeView(DjangoPasswordChangeView):
+    form_class = LockoutPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordResetConfirmView(DjangoPasswordResetConfirmView):
+    """A completed reset proves the mailbox: the account's failed-sign-in counters are cleared."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.account_cleared(user_id=form.user.pk)
+        return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.devices.DeviceCookieMiddleware",
     "usmle_quiz.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,8 +184,13 @@ RATE_LIMITS = {
     "signup": env_str("RATE_LIMIT_SIGNUP", "5/h"),
     "ip_flood": env_str("RATE_LIMIT_IP_FLOOD", "60000/m"),
 }
-LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# Password guessing (accounts.lockout): free failures per account and client, then growing waits
+# (2 s, 4 s, ... at most LOGIN_MAX_DELAY_SECONDS); a daily budget per account for every client without
+# the account's device cookie together.
+LOGIN_FREE_FAILURES = env_int("LOGIN_FREE_FAILURES", 5, minimum=1)
+LOGIN_MAX_DELAY_SECONDS = env_int("LOGIN_MAX_DELAY_SECONDS", 900, minimum=1)
+LOGIN_DAILY_FAILURE_LIMIT = env_int("LOGIN_DAILY_FAILURE_LIMIT", 300, minimum=1)
+DEVICE_COOKIE_DAYS = env_int("DEVICE_COOKIE_DAYS", 365, minimum=1)
 # Proxies (addresses or networks) whose X-Forwarded-For names the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 

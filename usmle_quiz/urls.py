@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.forms import LockoutAdminAuthenticationForm
 from quizzes.views import stats
 from usmle_quiz import health, views
 
 handler500 = "usmle_quiz.views.server_error"
 
 admin.site.site_header = "USMLE Quiz administration"
+admin.site.login_form = LockoutAdminAuthenticationForm  # the admin login shares the lockout
 admin.site.site_title = "USMLE Quiz admin"
 
 urlpatterns = [

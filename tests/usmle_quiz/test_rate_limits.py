@@ -3,7 +3,7 @@ from django.test import Client
 
 from accounts.models import User
 from quizzes.models import Block, Item
-from tests.conftest import PASSWORD, make_block, make_user
+from tests.conftest import make_block, make_user
 from usmle_quiz.ratelimits import client_ip
 
 pytestmark = pytest.mark.django_db
@@ -62,41 +62,6 @@ def test_block_creation_is_limited_per_student(student_client, student, bank, se
     assert refused.status_code == 429
     assert Block.objects.filter(owner=student).count() == 2
     assert student_client.get("/quizzes/new/").status_code == 200  # reading the form is never limited
-
-
-def test_repeated_login_failures_lock_the_username_for_a_cool_off(settings):
-    settings.LOGIN_FAILURE_LIMIT = 3
-    make_user("target")
-    make_user("bystander")
-    client = Client()
-    for _ in range(3):
-        assert (
-            client.post("/accounts/login/", {"username": "target", "password": "wrong-guess"}).status_code
-            == 200
-        )
-    locked = client.post("/accounts/login/", {"username": "Target", "password": PASSWORD})
-    assert locked.status_code == 429
-    assert "Too many failed logins for this username" in locked.text
-    assert int(locked["Retry-After"]) == settings.LOGIN_LOCKOUT_SECONDS
-    # the same answer for a username that does not exist: nothing is revealed
-    for _ in range(3):
-        client.post("/accounts/login/", {"username": "ghost", "password": "x"})
-    assert client.post("/accounts/login/", {"username": "ghost", "password": "x"}).status_code == 429
-    # other students log in as usual
-    assert client.post("/accounts/login/", {"username": "bystander", "password": PASSWORD}).status_code == 302
-
-
-def test_a_successful_login_clears_the_failure_count(settings):
-    settings.LOGIN_FAILURE_LIMIT = 3
-    make_user("forgetful")
-    client = Client()
-    for _ in range(2):
-        client.post("/accounts/login/", {"username": "forgetful", "password": "nope"})
-    assert client.post("/accounts/login/", {"username": "forgetful", "password": PASSWORD}).status_code == 302
-    client.logout()
-    for _ in range(2):
-        client.post("/accounts/login/", {"username": "forgetful", "password": "nope"})
-    assert client.post("/accounts/login/", {"username": "forgetful", "password": PASSWORD}).status_code == 302
 
 
 def test_sign_ups_are_limited_per_browser_not_per_address(settings):
