@@ -9,12 +9,12 @@ PORT ?= 8000
 # What `make test` runs against: the real PostgreSQL and Redis on this machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/usmle_quiz
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret-$$(hostname) \
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret-$$(hostname) ADMIN_URL=staff-test/ \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=testserver,localhost,127.0.0.1 LOG_LEVEL=WARNING
 
 # Production-like values for `manage.py check --deploy`.
-DEPLOY_ENV := DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
+DEPLOY_ENV := DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') ADMIN_URL=staff-area/ \
 	ALLOWED_HOSTS=quiz.example.org CSRF_TRUSTED_ORIGINS=https://quiz.example.org \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECURE_PROXY_SSL_HEADER=true \
 	EMAIL_URL=smtp://mailer:secret@mail.example.org:587
@@ -79,7 +79,7 @@ test-pgbouncer: venv pgbouncer ## the student journey through PgBouncer in trans
 
 # Benchmarks run against their own throwaway database, never the test or dev one.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/usmle_quiz_bench
-BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-not-secret DATABASE_URL=$(BENCH_DATABASE_URL) \
+BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-not-secret ADMIN_URL=staff-bench/ DATABASE_URL=$(BENCH_DATABASE_URL) \
 	REDIS_URL=$(TEST_REDIS_URL) SECURE_SSL_REDIRECT=false LOG_LEVEL=WARNING
 
 .PHONY: bench
@@ -103,7 +103,7 @@ bench-draw: venv services ## time block building with 20,000 questions and a 5,0
 # The leaderboard benchmark: a million generated students in their own database.
 LB_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/usmle_quiz_lb_bench
 LB_BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
-LB_BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-not-secret DATABASE_URL=$(LB_BENCH_DATABASE_URL) \
+LB_BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-not-secret ADMIN_URL=staff-bench/ DATABASE_URL=$(LB_BENCH_DATABASE_URL) \
 	REDIS_URL=$(LB_BENCH_REDIS_URL) SECURE_SSL_REDIRECT=false LOG_LEVEL=WARNING ALLOWED_HOSTS=testserver
 LB_STUDENTS ?= 1000000
 LB_QUESTIONS ?= 20000

@@ -17,7 +17,8 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
 
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{_int('PORT', 8000)}"  # noqa: S104 - HOST sets it; in a container the proxy is outside
+# Loopback unless told otherwise: the buffering proxy in front is what faces clients.
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
@@ -35,4 +36,9 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Each request with its status, size and duration in milliseconds.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Password-reset tokens in URLs never reach the log.
+logger_class = "usmle_quiz.access_log.RedactingLogger"
+# Forwarded headers (X-Forwarded-Proto...) are trusted only behind a TLS proxy that sets them
+# (SECURE_PROXY_SSL_HEADER=true); otherwise from nobody, so a plain-HTTP request is never taken for HTTPS.
+_behind_tls_proxy = os.environ.get("SECURE_PROXY_SSL_HEADER", "false").strip().lower() == "true"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1") if _behind_tls_proxy else ""

@@ -27,6 +27,7 @@ os.environ.update(
     {
         "DEBUG": "false",
         "SECRET_KEY": "load-test-only-not-secret",
+        "ADMIN_URL": "staff-load/",
         "ALLOWED_HOSTS": "testserver,127.0.0.1",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/usmle_quiz_load"),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"),

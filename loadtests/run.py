@@ -80,6 +80,7 @@ def main() -> int:
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "load-test-only-not-secret",
+        "ADMIN_URL": "staff-load/",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/{args.database}",
         "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -16,6 +17,8 @@ from quizzes.models import Block, Choice, Question, Subject, System
 from quizzes.services import block_create_from_questions, question_render
 
 PASSWORD = "correct-horse-battery-9"
+# The admin's path: ADMIN_URL, which must not be the guessable "admin/" outside DEBUG (make test sets one).
+ADMIN = "/" + settings.ADMIN_URL
 _sequence = itertools.count(1)
 
 

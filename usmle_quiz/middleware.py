@@ -58,6 +58,23 @@ def database_unavailable(request: HttpRequest, exception: BaseException) -> Http
     return response
 
 
+# Powerful browser features no page here uses, switched off for every page (and anything framed in one).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()"
+)
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
 class PrivateCacheMiddleware:
     """A signed-in student's pages never go into a shared cache (a CDN or a proxy).
 

@@ -5,6 +5,7 @@ lists every variable with its default. With no DATABASE_URL and no REDIS_URL
 the app runs on SQLite and the local-memory cache (`make run` on a bare box).
 """
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -52,7 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "usmle_quiz.middleware.PermissionsPolicyMiddleware",
+    "usmle_quiz.static_files.StaticFilesMiddleware",
     "usmle_quiz.middleware.DatabaseUnavailableMiddleware",
     "usmle_quiz.ratelimits.FloodGuardMiddleware",
     "usmle_quiz.middleware.MalformedRequestMiddleware",
@@ -72,8 +74,13 @@ ROOT_URLCONF = "usmle_quiz.urls"
 # Where the admin lives ("admin/" unless set): a less guessable path keeps
 # scanners off the staff login; it is not a substitute for strong passwords.
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
-if ADMIN_URL == "/" or not ADMIN_URL.replace("/", "").replace("-", "").replace("_", "").isalnum():
+if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*/", ADMIN_URL):
     raise ImproperlyConfigured("ADMIN_URL must be a path such as 'staff-area/' (letters, digits, - and _).")
+if not DEBUG and ADMIN_URL == "admin/":
+    raise ImproperlyConfigured(
+        "ADMIN_URL must not be the guessable 'admin/' when DEBUG is off: set it to a path of your own, "
+        "such as 'staff-3f9a/' (letters, digits, - and _)."
+    )
 WSGI_APPLICATION = "usmle_quiz.wsgi.application"
 
 TEMPLATES = [

@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import devices, lockout
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import ADMIN, PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +65,8 @@ def test_guessing_at_the_admin_login_is_slowed_by_the_same_lockout():
     for _ in range(2):
         guess(attacker, "boss")  # two through the student login...
     for _ in range(2):
-        guess(attacker, "boss", url="/admin/login/")  # ...and two through the admin's
-    response = guess(attacker, "boss", PASSWORD, url="/admin/login/")
+        guess(attacker, "boss", url=f"{ADMIN}login/")  # ...and two through the admin's
+    response = guess(attacker, "boss", PASSWORD, url=f"{ADMIN}login/")
     assert response.status_code == 200
     assert "Too many failed sign-ins" in response.text
     assert "_auth_user_id" not in attacker.session

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, make_question, make_user
+from tests.conftest import ADMIN, PASSWORD, make_question, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -9,17 +9,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_faculty_edits_and_previews_a_question_under_the_content_security_policy(page):
     make_user("dean", is_staff=True, is_superuser=True)
     question = make_question(stem="A 50-year-old man with **crushing chest pain**.")
-    page.goto("/admin/login/")
+    page.goto(f"{ADMIN}login/")
     page.fill("#id_username", "dean")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.goto(f"/admin/quizzes/question/{question.pk}/change/")
+    page.goto(f"{ADMIN}quizzes/question/{question.pk}/change/")
     expect(page.locator("#choices-group")).to_be_visible()
     page.shot("admin-change")
     page.click("text=Preview as a student")
     expect(page.locator(".stem strong")).to_have_text("crushing chest pain")
     expect(page.locator(".explanation")).to_be_visible()
     page.shot("admin-preview")
-    page.goto("/admin/quizzes/question/?status__exact=published")
+    page.goto(f"{ADMIN}quizzes/question/?status__exact=published")
     expect(page.locator("#result_list")).to_be_visible()
     assert page.problems == []

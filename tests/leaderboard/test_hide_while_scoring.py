@@ -20,7 +20,7 @@ from leaderboard import sorted_sets
 from leaderboard.models import AllTimeScore
 from leaderboard.services import Standing
 from quizzes.services import item_answer
-from tests.conftest import correct_letter, make_block, make_question, make_user
+from tests.conftest import ADMIN, correct_letter, make_block, make_question, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -143,7 +143,7 @@ def test_a_staff_edit_of_visibility_in_the_admin_moves_the_board_entries_at_once
     item_answer(block=make_block(student, [question]), position=1, letter=correct_letter(question))
     assert on_board(student)
     model_admin = admin.site._registry[User]
-    request = RequestFactory().post("/admin/")
+    request = RequestFactory().post(f"{ADMIN}")
     request.user = staff_user
     edited = User.objects.get(pk=student.pk)
     edited.show_on_leaderboard = False

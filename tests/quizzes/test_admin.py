@@ -1,7 +1,7 @@
 import pytest
 
 from quizzes.models import Question
-from tests.conftest import make_question, make_taxonomy
+from tests.conftest import ADMIN, make_question, make_taxonomy
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def taxonomy(db):
 
 def test_admin_creates_a_valid_question_with_rendered_html(admin_client, taxonomy):
     choices = [(letter, letter == "B") for letter in "ABCDE"]
-    response = admin_client.post("/admin/quizzes/question/add/", question_form(*taxonomy, choices))
+    response = admin_client.post(f"{ADMIN}quizzes/question/add/", question_form(*taxonomy, choices))
     assert response.status_code == 302
     question = Question.objects.get(external_id="adm-1")
     assert question.choices.count() == 5
@@ -63,7 +63,7 @@ def test_admin_creates_a_valid_question_with_rendered_html(admin_client, taxonom
     ],
 )
 def test_admin_shows_invariants_as_form_errors(admin_client, taxonomy, choices, message):
-    response = admin_client.post("/admin/quizzes/question/add/", question_form(*taxonomy, choices))
+    response = admin_client.post(f"{ADMIN}quizzes/question/add/", question_form(*taxonomy, choices))
     assert response.status_code == 200
     assert message in response.text
     assert not Question.objects.exists()
@@ -71,7 +71,7 @@ def test_admin_shows_invariants_as_form_errors(admin_client, taxonomy, choices, 
 
 def test_admin_refuses_seven_choices(admin_client, taxonomy):
     choices = [(letter, letter == "A") for letter in "ABCDEF"] + [("A", False)]
-    response = admin_client.post("/admin/quizzes/question/add/", question_form(*taxonomy, choices))
+    response = admin_client.post(f"{ADMIN}quizzes/question/add/", question_form(*taxonomy, choices))
     assert response.status_code == 200
     assert not Question.objects.exists()
 
@@ -79,9 +79,9 @@ def test_admin_refuses_seven_choices(admin_client, taxonomy):
 def test_publish_and_unpublish_actions(admin_client):
     drafts = [make_question(status="draft") for _ in range(3)]
     ids = [str(q.pk) for q in drafts]
-    admin_client.post("/admin/quizzes/question/", {"action": "publish", "_selected_action": ids})
+    admin_client.post(f"{ADMIN}quizzes/question/", {"action": "publish", "_selected_action": ids})
     assert Question.objects.published().count() == 3
-    admin_client.post("/admin/quizzes/question/", {"action": "unpublish", "_selected_action": ids[:1]})
+    admin_client.post(f"{ADMIN}quizzes/question/", {"action": "unpublish", "_selected_action": ids[:1]})
     assert Question.objects.published().count() == 2
 
 
@@ -90,16 +90,16 @@ def test_changelist_filters_and_search(admin_client, django_assert_max_num_queri
     for _ in range(20):
         make_question()
     with django_assert_max_num_queries(12):
-        response = admin_client.get("/admin/quizzes/question/?q=find-me-42")
+        response = admin_client.get(f"{ADMIN}quizzes/question/?q=find-me-42")
     assert "find-me-42" in response.text
     assert response.context["cl"].result_count == 1
-    response = admin_client.get("/admin/quizzes/question/?status__exact=published&difficulty__exact=3")
+    response = admin_client.get(f"{ADMIN}quizzes/question/?status__exact=published&difficulty__exact=3")
     assert response.context["cl"].result_count == 21
 
 
 def test_preview_renders_the_question_as_a_student_sees_it(admin_client):
     question = make_question(stem="Fever. <img src=x onerror=alert(1)>", status="draft")
-    response = admin_client.get(f"/admin/quizzes/question/{question.pk}/preview/")
+    response = admin_client.get(f"{ADMIN}quizzes/question/{question.pk}/preview/")
     assert response.status_code == 200
     assert "Fever." in response.text
     assert "onerror" not in response.text
@@ -111,14 +111,14 @@ def test_preview_renders_the_question_as_a_student_sees_it(admin_client):
 def test_preview_is_staff_only(client, student):
     question = make_question()
     client.force_login(student)
-    response = client.get(f"/admin/quizzes/question/{question.pk}/preview/")
+    response = client.get(f"{ADMIN}quizzes/question/{question.pk}/preview/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert f"{ADMIN}login/" in response["Location"]
 
 
 def test_users_and_cohorts_are_manageable(admin_client, student, cohort):
-    assert admin_client.get(f"/admin/accounts/user/{student.pk}/change/").status_code == 200
-    assert "show_on_leaderboard" in admin_client.get(f"/admin/accounts/user/{student.pk}/change/").text
-    assert admin_client.get("/admin/accounts/cohort/").status_code == 200
-    assert admin_client.get("/admin/quizzes/subject/").status_code == 200
-    assert admin_client.get("/admin/quizzes/system/").status_code == 200
+    assert admin_client.get(f"{ADMIN}accounts/user/{student.pk}/change/").status_code == 200
+    assert "show_on_leaderboard" in admin_client.get(f"{ADMIN}accounts/user/{student.pk}/change/").text
+    assert admin_client.get(f"{ADMIN}accounts/cohort/").status_code == 200
+    assert admin_client.get(f"{ADMIN}quizzes/subject/").status_code == 200
+    assert admin_client.get(f"{ADMIN}quizzes/system/").status_code == 200

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "a-production-like-secret-key-that-is-long-and-random-0123456789abcdef",
+    "ADMIN_URL": "staff-area/",
     "ALLOWED_HOSTS": "quiz.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://quiz.example.org",
     "SECURE_PROXY_SSL_HEADER": "true",
@@ -42,9 +43,9 @@ def test_deploy_checks_are_clean_with_production_settings():
 
 
 def test_the_admin_path_comes_from_the_environment():
-    result = start_settings(**PRODUCTION, ADMIN_URL="/staff-area/")
+    result = start_settings(**(PRODUCTION | {"ADMIN_URL": "/staff-area/"}))
     assert result.returncode == 0, result.stderr
-    refused = start_settings(**PRODUCTION, ADMIN_URL="a b<script>")
+    refused = start_settings(**(PRODUCTION | {"ADMIN_URL": "a b<script>"}))
     assert refused.returncode != 0 and "ADMIN_URL must be a path" in refused.stderr
 
 
