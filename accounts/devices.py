@@ -36,6 +36,12 @@ def _read(request: HttpRequest) -> dict | None:
     return payload
 
 
+def device_id(request: HttpRequest) -> str | None:
+    """This browser's device id, whoever signed in from it."""
+    payload = _read(request)
+    return payload["d"] if payload else None
+
+
 def trusted_device(request: HttpRequest, *, user_id: int) -> str | None:
     """This browser's device id, if it has signed in to this account before."""
     payload = _read(request)

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -5,19 +7,28 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView as DjangoLoginView
 from django.contrib.auth.views import PasswordChangeView as DjangoPasswordChangeView
 from django.contrib.auth.views import PasswordResetConfirmView as DjangoPasswordResetConfirmView
+from django.contrib.auth.views import PasswordResetView as DjangoPasswordResetView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts import lockout
+from accounts import devices, lockout
 from accounts.forms import ProfileForm, SignUpForm
 from accounts.services import user_create, user_profile_update
-from usmle_quiz.ratelimits import rate_limit, too_many_requests
+from usmle_quiz.ratelimits import device_key, ip_key, too_many_requests, usage
 
 
 class LoginView(DjangoLoginView):
     """Django's login; the lockout lives in the authentication backend (accounts.lockout)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Per address, far above a lecture hall logging in at once: a script is refused before any hash.
+        if limited := usage(request, name="login_ip", key=ip_key):
+            return too_many_requests(
+                request, retry_after=limited["time_left"], message="Too many sign-ins from this network."
+            )
+        return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
         wait = getattr(self.request, "login_retry_after", 0)
@@ -62,14 +73,55 @@ class PasswordResetConfirmView(DjangoPasswordResetConfirmView):
         return response
 
 
+class PasswordResetView(DjangoPasswordResetView):
+    """Reset requests are limited per address; mails per email address (known or not) a few an hour.
+
+    Past the mail limit the reply is the same "check your mail" page: the limit
+    never tells whether the address has an account.
+    """
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if limited := usage(request, name="password_reset_ip", key=ip_key):
+            return too_many_requests(
+                request,
+                retry_after=limited["time_left"],
+                message="Too many password resets from this network.",
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if usage(self.request, name="password_reset_email", key=lambda group, request: _email_key(email)):
+            return redirect(self.get_success_url())  # the same page, and no mail
+        return super().form_valid(form)
+
+
+def _email_key(email: str) -> str:
+    return "email:" + hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:32]
+
+
+def _signup_limited(request: HttpRequest) -> dict | None:
+    """Per address (a class behind one NAT passes), and per browser once it has a device cookie.
+
+    The device cookie, not the session: sign-up logs the new student in, which
+    rotates the session, so a session-keyed limit never limited anything.
+    """
+    if limited := usage(request, name="signup_ip", key=ip_key):
+        return limited
+    if devices.device_id(request):
+        return usage(request, name="signup", key=device_key)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
-@rate_limit("signup", message="Too many sign-ups from this browser. Try again later.")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    # A visitor gets a session here, so the sign-up limit is per browser, not
-    # per address: a whole lecture hall can sign up through one NAT.
-    request.session.setdefault("signup_started", True)
+    # No session is written for a visitor who only looks at the form (the CSRF token is a cookie).
+    if request.method == "POST" and (limited := _signup_limited(request)):
+        return too_many_requests(
+            request, retry_after=limited["time_left"], message="Too many sign-ups from here. Try again later."
+        )
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = user_create(
@@ -79,6 +131,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             cohort=form.cleaned_data["cohort"],
         )
         login(request, user, backend="accounts.backends.CachedModelBackend")
+        devices.remember(request, user_id=user.pk)  # this browser is the student's own from now on
         messages.success(request, f"Welcome, {user.username}. Your account is ready.")
         return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})

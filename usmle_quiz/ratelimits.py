@@ -117,14 +117,23 @@ def too_many_requests(request: HttpRequest, *, retry_after: int, message: str) -
     return response
 
 
-def rate_limit(name: str, *, message: str, methods: tuple[str, ...] = ("POST",)):
-    """Decorate a view: refuse it with 429 past RATE_LIMITS[name] per student."""
+def device_key(group: str, request: HttpRequest) -> str:
+    """The browser's long-lived device id (accounts.devices), which login() and logout do not rotate;
+    without one, the client address."""
+    from accounts.devices import device_id
+
+    device = device_id(request)
+    return f"device:{device}" if device else f"ip:{client_ip(request)}"
+
+
+def rate_limit(name: str, *, message: str, methods: tuple[str, ...] = ("POST",), key: Callable = student_key):
+    """Decorate a view: refuse it with 429 past RATE_LIMITS[name] per student (or per `key`)."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs):
             if request.method in methods:
-                limited = usage(request, name=name, key=student_key)
+                limited = usage(request, name=name, key=key)
                 if limited:
                     return too_many_requests(request, retry_after=limited["time_left"], message=message)
             return view(request, *args, **kwargs)

@@ -188,7 +188,15 @@ RATELIMIT_IP_META_KEY = "usmle_quiz.ratelimits.client_ip"
 RATE_LIMITS = {
     "answer": env_str("RATE_LIMIT_ANSWER", "5/s"),
     "block_create": env_str("RATE_LIMIT_BLOCK_CREATE", "10/m"),
+    # Anonymous writes. Per browser (the device cookie, which login() does not rotate):
     "signup": env_str("RATE_LIMIT_SIGNUP", "5/h"),
+    # Per client address, sized so a lecture hall of 1,000 behind one NAT passes in ten minutes
+    # (and 5,000 load-test logins from one machine), while a script making thousands an hour does not:
+    "signup_ip": env_str("RATE_LIMIT_SIGNUP_IP", "1200/h"),
+    "login_ip": env_str("RATE_LIMIT_LOGIN_IP", "6000/h"),
+    "password_reset_ip": env_str("RATE_LIMIT_PASSWORD_RESET_IP", "300/h"),
+    # Reset mails per email address, known or not (the reply is the same either way):
+    "password_reset_email": env_str("RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/h"),
     "ip_flood": env_str("RATE_LIMIT_IP_FLOOD", "60000/m"),
 }
 # Password guessing (accounts.lockout): free failures per account and client, then growing waits

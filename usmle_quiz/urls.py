@@ -5,11 +5,15 @@ from django.urls import include, path
 from accounts.forms import LockoutAdminAuthenticationForm
 from quizzes.views import stats
 from usmle_quiz import health, views
+from usmle_quiz.ratelimits import ip_key, rate_limit
 
 handler500 = "usmle_quiz.views.server_error"
 
 admin.site.site_header = "USMLE Quiz administration"
 admin.site.login_form = LockoutAdminAuthenticationForm  # the admin login shares the lockout
+admin_login = rate_limit("login_ip", key=ip_key, message="Too many sign-ins from this network.")(
+    admin.site.login
+)
 admin.site.site_title = "USMLE Quiz admin"
 
 urlpatterns = [
@@ -21,6 +25,8 @@ urlpatterns = [
     path("stats/reset/", stats.stats_reset, name="stats_reset"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # The admin's login: the same per-address limit as the student login (the lockout is shared already).
+    path(settings.ADMIN_URL + "login/", admin_login),
     path(settings.ADMIN_URL, admin.site.urls),
     # Browsers ask for /favicon.ico on pages (like the admin's) that name no icon.
     path("favicon.ico", views.favicon),

@@ -1,7 +1,6 @@
 import pytest
 from django.test import Client
 
-from accounts.models import User
 from quizzes.models import Block, Item
 from tests.conftest import make_block, make_user
 from usmle_quiz.ratelimits import client_ip
@@ -62,29 +61,6 @@ def test_block_creation_is_limited_per_student(student_client, student, bank, se
     assert refused.status_code == 429
     assert Block.objects.filter(owner=student).count() == 2
     assert student_client.get("/quizzes/new/").status_code == 200  # reading the form is never limited
-
-
-def test_sign_ups_are_limited_per_browser_not_per_address(settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": "1/h"}
-
-    def sign_up(client, name, password="tricuspid-42-x"):
-        return client.post(
-            "/accounts/signup/",
-            {"username": name, "email": f"{name}@example.org", "password1": password, "password2": password},
-        )
-
-    # three browsers behind one address: each signs up
-    hall = [Client(REMOTE_ADDR="203.0.113.9") for _ in range(3)]
-    for client in hall:
-        client.get("/accounts/signup/")  # the visitor's session starts here
-    assert [sign_up(client, f"hall{n}").status_code for n, client in enumerate(hall)] == [302, 302, 302]
-    # one browser trying again and again is refused
-    bot = Client(REMOTE_ADDR="203.0.113.9")
-    bot.get("/accounts/signup/")
-    assert sign_up(bot, "bot1", password="short").status_code == 200  # a form error, but it counts
-    assert sign_up(bot, "bot2").status_code == 429
-    assert not User.objects.filter(username__startswith="bot").exists()
-    assert User.objects.filter(username__startswith="hall").count() == 3
 
 
 def test_the_flood_guard_is_per_address_and_far_above_a_class(settings, student):
