@@ -34,10 +34,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed ## build .venv with a Python >= 3.12
 
 .PHONY: run
-run: venv ## serve the demo on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL is set)
+run: venv ## serve the demo on http://127.0.0.1:$(PORT) with the task worker (SQLite unless DATABASE_URL is set)
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (password-reset mail) runs beside the server and stops with it.
+	DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT; \
+		DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 .PHONY: services
 services: ## start PostgreSQL and Redis if they are not running

@@ -123,6 +123,11 @@ def main() -> int:
         [PY, "-m", "gunicorn", "usmle_quiz.wsgi", "--config", str(ROOT / "gunicorn.conf.py")],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
+    # The task worker, as the Procfile runs it (password-reset mail and other background work).
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--no-reload"], cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
     samples = {"db_connections": 0, "rss_mb": 0.0, "cpu_seconds": 0.0}
     stop = threading.Event()
     try:
@@ -175,6 +180,8 @@ def main() -> int:
         stop.set()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
 
     acks = json.loads(acks_file.read_text()) if acks_file.exists() else {}
     stored = _stored_answers(direct, started_at, acks.get("answered_items", []))

@@ -159,3 +159,17 @@ def correct_letter(question: Question) -> str:
 
 def wrong_letter(question: Question) -> str:
     return question.choices.filter(is_correct=False).order_by("letter").first().letter
+
+
+def run_tasks() -> None:
+    """What the task worker does (`manage.py db_worker`): run every queued task once, in this process.
+
+    The worker recycles database connections between tasks, which would close the
+    test's own transaction; here it keeps the one connection.
+    """
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

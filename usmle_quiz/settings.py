@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
+    "django_tasks_db",
     "accounts",
     "quizzes",
     "leaderboard",
@@ -228,6 +229,10 @@ AUTH_USER_MODEL = "accounts.User"
 # request) and is dropped whenever it is saved; 0 turns the cache off.
 AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
 AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 300, minimum=0)
+# Background work (password-reset mail): Django's tasks framework with the database backend, on the
+# PostgreSQL we already run; `manage.py db_worker` (the Procfile's worker) runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
