@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserCreationForm
 
 from accounts import lockout
 from accounts.models import Cohort, User
+from accounts.services import name_taken
 from usmle_quiz.ascii_numbers import AsciiIntegerField, AsciiModelChoiceField
 
 
@@ -20,6 +21,17 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ["username", "email"]
 
+    def clean_username(self) -> str:
+        username = super().clean_username()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("A user with that username already exists.", code="unique")
+        if name_taken(name=username):
+            raise forms.ValidationError(
+                "That username looks too much like another student's name on the boards. Choose another.",
+                code="look_alike",
+            )
+        return username
+
     def clean_email(self) -> str:
         # No "this email is taken": that would tell anyone which addresses have an
         # account. Usernames are public handles (the boards show them); emails are
@@ -28,6 +40,15 @@ class SignUpForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if name and name_taken(name=name, exclude_user_id=self.instance.pk):
+            raise forms.ValidationError(
+                "That name looks too much like another student's name on the boards. Choose another.",
+                code="look_alike",
+            )
+        return name
+
     class Meta:
         model = User
         fields = ["display_name", "cohort", "graduation_year", "show_on_leaderboard", "keyboard_shortcuts"]

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from accounts.names import username_validator
+
 
 class Cohort(models.Model):
     """A school or a class year; students pick one and boards can filter by it."""
@@ -17,6 +19,14 @@ class Cohort(models.Model):
 
 
 class User(AbstractUser):
+    # ASCII only (accounts.names): a look-alike username cannot impersonate another student.
+    username = models.CharField(
+        max_length=150,
+        unique=True,
+        validators=[username_validator],
+        help_text="Letters A-Z, digits and . _ - only; shown on the leaderboards.",
+        error_messages={"unique": "A user with that username already exists."},
+    )
     display_name = models.CharField(
         max_length=60, blank=True, help_text="Shown on leaderboards instead of the username."
     )
@@ -38,6 +48,12 @@ class User(AbstractUser):
         db_default=True,
         help_text="Letter and number keys pick a choice, F flags. Untick if they get in the way "
         "(speech input, screen readers).",
+    )
+
+    # The skeleton of the public name (accounts.names.name_skeleton), kept by accounts.services:
+    # two students' public names may not look alike.
+    name_skeleton = models.CharField(
+        max_length=120, blank=True, default="", db_default="", db_index=True, editable=False
     )
 
     # "Reset my history": statistics only count activity after this moment.

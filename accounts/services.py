@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from accounts.models import Cohort, User
+from accounts.names import name_skeleton
 from leaderboard.services import score_student_changed
 
 
@@ -9,6 +10,7 @@ def user_create(*, username: str, email: str, password: str, cohort: Cohort | No
     user = User(username=username, email=email, cohort=cohort)
     user.set_password(password)
     user.full_clean(exclude=["password"])
+    user.name_skeleton = name_skeleton(user.public_name)
     user.save()
     return user
 
@@ -36,6 +38,7 @@ def user_profile_update(
     user.graduation_year = graduation_year
     user.show_on_leaderboard = show_on_leaderboard
     user.keyboard_shortcuts = keyboard_shortcuts
+    user.name_skeleton = name_skeleton(user.public_name)
     user.save(
         update_fields=[
             "display_name",
@@ -43,6 +46,7 @@ def user_profile_update(
             "graduation_year",
             "show_on_leaderboard",
             "keyboard_shortcuts",
+            "name_skeleton",
         ]
     )
     score_student_changed(user=user, old_cohort_id=old_cohort_id, old_visible=old_visible)
@@ -52,6 +56,7 @@ def user_profile_update(
 @transaction.atomic
 def user_save_by_staff(*, user: User) -> User:
     """Save a user edited in the admin; a changed cohort or visibility moves their board entries at once."""
+    user.name_skeleton = name_skeleton(user.public_name)
     if user.pk is None:
         user.save()
         return user
@@ -64,3 +69,11 @@ def user_save_by_staff(*, user: User) -> User:
     user.save()
     score_student_changed(user=user, old_cohort_id=old_cohort_id, old_visible=old_visible)
     return user
+
+
+def name_taken(*, name: str, exclude_user_id: int | None = None) -> bool:
+    """Whether another student's public name looks like this one."""
+    taken = User.objects.filter(name_skeleton=name_skeleton(name))
+    if exclude_user_id is not None:
+        taken = taken.exclude(pk=exclude_user_id)
+    return taken.exists()
