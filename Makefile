@@ -69,6 +69,10 @@ PGBOUNCER_TEST_ENV := $(TEST_ENV) DATABASE_URL=postgres://postgres@127.0.0.1:643
 pgbouncer: services ## start a local PgBouncer (transaction mode, pool of 10) on 127.0.0.1:6432
 	@bin/pgbouncer-up
 
+.PHONY: proxy
+proxy: ## start HAProxy (deploy/haproxy.cfg) on 127.0.0.1:8080 in front of gunicorn on 127.0.0.1:$(PORT)
+	APP_ADDR=127.0.0.1:$(PORT) bin/proxy-up
+
 .PHONY: test-pgbouncer
 test-pgbouncer: venv pgbouncer ## the student journey through PgBouncer in transaction mode
 	@# PgBouncer keeps server connections to the test database open, so pytest could

@@ -12,6 +12,7 @@ loadtests/reports/<scenario>-<users>.{csv,html,json}. Exits 1 when a threshold f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -57,6 +58,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--spammer", action="store_true", default=True)
     parser.add_argument("--no-spammer", dest="spammer", action="store_false")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--no-proxy", dest="proxy", action="store_false", help="straight at gunicorn, not through HAProxy"
+    )
     # The defaults of gunicorn.conf.py on this 2-core machine: sync workers (docs/PERFORMANCE.md).
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "5")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", "1")))
@@ -81,6 +85,7 @@ def main() -> int:
         "DEBUG": "false",
         "SECRET_KEY": "load-test-only-not-secret",
         "ADMIN_URL": "staff-load/",
+        "TRUSTED_PROXIES": "127.0.0.1",  # HAProxy in front names the client in X-Forwarded-For
         # Every simulated student comes from this one machine: per-address limits sized for a lecture
         # hall would stop a 5,000-student run, so they are lifted (per-student limits stay).
         "RATE_LIMIT_LOGIN_IP": "1000000/h",
@@ -156,6 +161,14 @@ def main() -> int:
             "LOAD_ACKS_FILE": str(acks_file),
             "LOAD_SCENARIO": args.scenario,
         }
+        if args.proxy:  # the front door, as in production: HAProxy (deploy/haproxy.cfg) on the next port
+            proxy_pid = REPORTS / "haproxy.pid"
+            subprocess.run(
+                [str(ROOT / "bin" / "proxy-up")], check=True, capture_output=True,
+                env={**os.environ, "PROXY_BIND": f"127.0.0.1:{args.port + 1}",
+                     "APP_ADDR": f"127.0.0.1:{args.port}", "PROXY_PID_FILE": str(proxy_pid)},
+            )  # fmt: skip
+            locust[locust.index("--host") + 1] = f"http://127.0.0.1:{args.port + 1}"
         ledger_before = _answer_ledger(direct)
         faults: list = []
         injector = None
@@ -178,6 +191,10 @@ def main() -> int:
         elapsed = time.time() - started_at
     finally:
         stop.set()
+        if args.proxy and (REPORTS / "haproxy.pid").exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int((REPORTS / "haproxy.pid").read_text()), signal.SIGTERM)
+            (REPORTS / "haproxy.pid").unlink()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         os.killpg(worker.pid, signal.SIGTERM)
@@ -258,6 +275,7 @@ def _floor(args: argparse.Namespace, env: dict, students: int) -> int:
         figures["share_of_floor"] = round(figures["requests_per_second"] / floor, 2)
     report = {
         "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "proxy": "haproxy" if getattr(args, "proxy", False) else None,
         "clients": args.users,
         "seconds_each": args.duration,
         "results": results,
@@ -524,6 +542,7 @@ def _summarise(name, args, samples, cpu, elapsed, acks, stored) -> dict:
         "duration": args.duration,
         "pgbouncer": args.pgbouncer,
         "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "proxy": "haproxy" if getattr(args, "proxy", False) else None,
         "arrivals_per_second": args.spawn_rate or SPAWN_RATE.get(args.scenario, max(10, args.users // 20)),
         "requests": total_requests,
         "requests_per_second": round(rps, 1),
