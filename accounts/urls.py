@@ -6,6 +6,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("two-factor/", views.two_factor, name="two_factor"),
     # Password checks share the login lockout; a completed reset clears it.
     path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -1,4 +1,5 @@
 import hashlib
+from base64 import b32encode
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,11 +10,14 @@ from django.contrib.auth.views import PasswordChangeView as DjangoPasswordChange
 from django.contrib.auth.views import PasswordResetConfirmView as DjangoPasswordResetConfirmView
 from django.contrib.auth.views import PasswordResetView as DjangoPasswordResetView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts import devices, lockout
+from accounts import two_factor as two_factor_service
 from accounts.forms import ProfileForm, SignUpForm
 from accounts.services import user_create, user_profile_update
 from accounts.tasks import password_reset_mail
@@ -150,3 +154,33 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Profile saved.")
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Staff: set up an authenticator (first time) or enter a code, then go on to the admin."""
+    if not request.user.is_staff:
+        raise Http404("Two-factor sign-in is for staff accounts.")
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    enrolled = two_factor_service.is_enrolled(request.user)
+    context = {"next": next_url, "enrolled": enrolled}
+    if request.method == "POST":
+        token = request.POST.get("otp_token", "").strip().replace(" ", "")[:32]
+        if enrolled:
+            check = two_factor_service.verify_code(request=request, user=request.user, token=token)
+        else:
+            check = two_factor_service.enrolment_confirm(request=request, user=request.user, token=token)
+        if check.ok and check.recovery_codes:
+            return render(
+                request, "accounts/two_factor_codes.html", {"codes": check.recovery_codes, **context}
+            )
+        if check.ok:
+            return redirect(next_url)
+        context["error"] = check.error
+    if not enrolled:
+        device = two_factor_service.pending_device(request.user)
+        context.update(qr_svg=two_factor_service.qr_svg(device), secret=b32encode(device.bin_key).decode())
+    return render(request, "accounts/two_factor.html", context, status=400 if "error" in context else 200)

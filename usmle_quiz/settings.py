@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "quizzes",
     "leaderboard",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.devices.DeviceCookieMiddleware",
     "usmle_quiz.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -232,6 +236,10 @@ AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 300, minimum=0)
 # Background work (password-reset mail): Django's tasks framework with the database backend, on the
 # PostgreSQL we already run; `manage.py db_worker` (the Procfile's worker) runs the tasks.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Staff must sign in with a second factor (TOTP or a recovery code) before the admin opens.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "USMLE Quiz")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

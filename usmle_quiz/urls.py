@@ -5,10 +5,13 @@ from django.urls import include, path
 from accounts.forms import LockoutAdminAuthenticationForm
 from quizzes.views import stats
 from usmle_quiz import health, views
+from usmle_quiz.admin_site import VerifiedAdminSite
 from usmle_quiz.ratelimits import ip_key, rate_limit
 
 handler500 = "usmle_quiz.views.server_error"
 
+# The site's class, swapped in place (the registrations stay): staff need a second factor (ADMIN_REQUIRE_2FA).
+admin.site.__class__ = VerifiedAdminSite
 admin.site.site_header = "USMLE Quiz administration"
 admin.site.login_form = LockoutAdminAuthenticationForm  # the admin login shares the lockout
 admin_login = rate_limit("login_ip", key=ip_key, message="Too many sign-ins from this network.")(

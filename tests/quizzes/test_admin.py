@@ -1,7 +1,7 @@
 import pytest
 
 from quizzes.models import Question
-from tests.conftest import ADMIN, make_question, make_taxonomy
+from tests.conftest import ADMIN, make_question, make_taxonomy, verify_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client, staff_user):
     client.force_login(staff_user)
+    verify_second_factor(client, staff_user)
     return client
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, make_block
+from tests.conftest import PASSWORD, make_block, verify_second_factor
 from tests.security.html_audit import active_content
 from tests.usmle_quiz.test_settings import start_settings
 
@@ -110,7 +110,9 @@ def test_csp_is_enforced_with_a_fresh_nonce_and_no_page_runs_inline_code_without
 
 def test_the_admin_pages_run_no_inline_code_without_the_nonce(client, staff_user, bank):
     client.force_login(staff_user)
+    verify_second_factor(client, staff_user)
     for url in [
+        reverse("two_factor"),
         reverse("admin:index"),
         reverse("admin:quizzes_question_changelist"),
         reverse("admin:quizzes_question_change", args=[bank[0].pk]),

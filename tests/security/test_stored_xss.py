@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Cohort
 from quizzes.models import Block, Choice
 from quizzes.services import block_finish, item_answer, question_render
-from tests.conftest import ADMIN, correct_letter, make_block, make_question, make_user
+from tests.conftest import ADMIN, correct_letter, make_block, make_question, make_user, verify_second_factor
 from tests.security.html_audit import active_content
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db]
@@ -77,6 +77,7 @@ def test_display_and_cohort_names_are_inert_on_boards_dashboard_and_stats(
 
 def test_question_text_is_inert_in_the_admin_preview_and_lists(client, hostile_question, staff_user):
     client.force_login(staff_user)
+    verify_second_factor(client, staff_user)
     assert_inert(client.get(f"{ADMIN}quizzes/question/{hostile_question.pk}/preview/"))
     response = client.get(f"{ADMIN}quizzes/question/")
     assert response.status_code == 200
