@@ -19,6 +19,7 @@ from leaderboard.ranking import week_of
 from quizzes.models import Subject
 
 PAGE_SIZE = 50
+RANK_PERCENTILE_MIN = 10
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,11 @@ class Position:
     @property
     def page(self) -> int:
         return (self.rank - 1) // PAGE_SIZE + 1
+
+    @property
+    def percentile_shown(self) -> bool:
+        """ "Better than 100 % of students" on a board of one says nothing: shown from RANK_PERCENTILE_MIN."""
+        return self.total >= RANK_PERCENTILE_MIN
 
     @property
     def better_than_percent(self) -> int:

@@ -233,10 +233,37 @@ def review_items(*, block: Block) -> list[Item]:
     )
 
 
-def peer_shares(*, question_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+# Below this many answered first attempts a share says more about chance than about the question.
+PEER_SHARES_MIN = 10
+
+
+@dataclass(frozen=True)
+class PeerShares:
+    """How all students' answered first attempts at one question split over its letters."""
+
+    total: int = 0
+    percents: dict[str, int] | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.total >= PEER_SHARES_MIN
+
+    @property
+    def needed(self) -> int:
+        return PEER_SHARES_MIN
+
+    def percent(self, letter: str) -> int:
+        return (self.percents or {}).get(letter, 0)
+
+
+NO_SHARES = PeerShares()
+
+
+def peer_shares(*, question_ids: Iterable[int]) -> dict[int, PeerShares]:
     """Per question, the percentage of all students' answered first attempts that chose each letter.
 
-    Omitted first attempts chose nothing, so they are left out of the shares.
+    Omitted first attempts chose nothing, so they are left out of the shares;
+    below PEER_SHARES_MIN answers the page shows the count, not percentages.
     """
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
@@ -251,5 +278,6 @@ def peer_shares(*, question_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     shares = {}
     for question_id, letters in counts.items():
         total = sum(letters.values())
-        shares[question_id] = {letter: round(100 * n / total) for letter, n in letters.items()}
+        percents = {letter: round(100 * n / total) for letter, n in letters.items()}
+        shares[question_id] = PeerShares(total=total, percents=percents)
     return shares

@@ -7,9 +7,9 @@ register = template.Library()
 
 
 @register.filter
-def percent_for(shares: dict, letter: str) -> int:
+def percent_for(shares, letter: str) -> int:
     """{{ shares|percent_for:choice.letter }}: the share of first attempts that chose this letter."""
-    return shares.get(letter, 0) if shares else 0
+    return shares.percent(letter) if shares else 0
 
 
 @register.filter

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from quizzes.forms import RetakeForm, ReviewFilterForm
 from quizzes.lifecycle import review_may_be_shown
-from quizzes.selectors import block_for_owner, blocks_for_owner, peer_shares, review_items
+from quizzes.selectors import NO_SHARES, block_for_owner, blocks_for_owner, peer_shares, review_items
 from quizzes.services import (
     NoQuestionsMatch,
     block_finish_expired,
@@ -70,7 +70,8 @@ def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
     context = {
         "practice_block": block,
         "items": [
-            (item, list(item.question.choices.all()), shares.get(item.question_id, {})) for item in items
+            (item, list(item.question.choices.all()), shares.get(item.question_id, NO_SHARES))
+            for item in items
         ],
         "show": show or "all",
         "time_used_ms": int((block.finished_at - block.created_at).total_seconds() * 1000),

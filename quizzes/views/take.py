@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from quizzes import lifecycle
 from quizzes.models import LETTERS, Block, Item
 from quizzes.selectors import (
+    NO_SHARES,
     block_for_owner,
     block_item,
     block_navigator,
@@ -63,7 +64,9 @@ def _render_item(
         "choices": item_choices(item=item),
         "navigator": block_navigator(block=block),
         "reveal": reveal,
-        "shares": peer_shares(question_ids=[item.question_id]).get(item.question_id, {}) if reveal else {},
+        "shares": peer_shares(question_ids=[item.question_id]).get(item.question_id, NO_SHARES)
+        if reveal
+        else NO_SHARES,
         "omitted": lifecycle.item_is_omitted(block=block, item=item),
         "error": error,
         "seconds_left": lifecycle.block_seconds_left(block),

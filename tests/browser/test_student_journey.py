@@ -100,7 +100,7 @@ def test_tutor_block_shows_the_explanation_right_after_an_answer(page, small_ban
     expect(page.locator(".verdict")).to_have_text(re.compile("Correct|Incorrect"))
     expect(page.locator(".explanation")).to_be_visible()
     expect(page.locator(".objective")).to_contain_text("Educational objective")
-    expect(page.locator(".peer-share").first).to_be_visible()
+    expect(page.locator(".peer-share-pending")).to_be_visible()
     page.shot("tutor-explanation")
     expect(page.locator("#block-screen[data-ready]")).to_have_count(1)
     page.keyboard.press("ArrowRight")
@@ -165,7 +165,7 @@ def test_close_the_tab_resume_with_the_clock_running_then_review_retake_and_stat
     expect(page.locator("h1")).to_have_text("Review")
     expect(page.locator(".review-item")).to_have_count(10)
     expect(page.locator(".explanation")).to_have_count(10)
-    expect(page.locator(".peer-share").first).to_contain_text("% chose this")
+    expect(page.locator(".peer-share-pending").first).to_contain_text("shows once 10 have answered")
     page.shot("review")
 
     # omitted is spent: the seven items never answered are attempts, and they are retaken too

@@ -201,11 +201,26 @@ def test_anonymous_and_wrong_method(student_client):
     assert student_client.post(URL).status_code == 405
 
 
-def test_stats_show_better_than_percent(questions):
+def test_stats_show_a_percentile_only_once_ten_students_are_ranked(questions):
     ann, ben, cat = (make_user(n) for n in ("ann", "ben", "cat"))
     give(ann, questions[:3], "ccc")
     give(ben, questions[:2], "cc")
     give(cat, questions[:1], "c")
     response = logged_in(ben).get("/stats/")
-    assert "better than 50% of students" in response.text
-    assert "#2" in response.text
+    assert "#2" in response.text and "of 3" in response.text
+    assert "better than" not in response.text  # "better than 50 %" of three students says nothing
+    for n in range(8):
+        give(make_user(f"late{n}"), questions[:1], "w")
+    response = logged_in(ben).get("/stats/")
+    assert "better than 90% of students" in response.text  # 9 of the 10 others are below
+
+
+def test_this_week_with_a_subject_says_it_shows_all_time_and_the_menu_agrees(student_client, questions):
+    from quizzes.models import Subject
+
+    subject = Subject.objects.first()
+    response = student_client.get(URL, {"period": "week", "subject": subject.slug})
+    assert response.status_code == 200
+    assert "Subject boards are all time" in response.text
+    assert '<option value="week" selected>' not in response.text
+    assert '<option value="all" selected>' in response.text

@@ -12,7 +12,7 @@ from django.utils import timezone
 from leaderboard.models import AllTimeScore
 from quizzes.models import Block, Item, UserQuestion
 from quizzes.services import NoQuestionsMatch, block_create, block_finish, item_answer, item_flag
-from tests.conftest import correct_letter, make_block, wrong_letter
+from tests.conftest import correct_letter, make_block, make_user, wrong_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +79,15 @@ def test_every_way_a_block_ends_spends_its_unanswered_items(student, bank):
 
 def test_omitted_first_attempts_are_left_out_of_peer_shares(student_client, student, other_student, bank):
     block_finish(block=make_block(other_student, bank[:1]))  # omitted by the other student
+    for n in range(9):
+        item_answer(
+            block=make_block(make_user(f"peer{n}"), bank[:1]), position=1, letter=wrong_letter(bank[0])
+        )
     block = make_block(student, bank[:1])
     student_client.post(f"/quizzes/{block.pk}/q/1/", {"choice": wrong_letter(bank[0])})
     text = student_client.get(f"/quizzes/{block.pk}/q/1/").text
-    assert "100% chose this" in text  # one answered first attempt, not 50 % of two
+    assert "100% chose this" in text  # ten answered first attempts, all wrong: not 91 % of eleven
+    assert "of the 10 students" in text
 
 
 # --- One open block per question -------------------------------------------------------
