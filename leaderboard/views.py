@@ -107,7 +107,9 @@ def board(request: HttpRequest) -> HttpResponse:
     if current.subject and context["period"] == "week":
         # There is no weekly board per subject: say so, and let the menu say what is shown.
         context["period"] = "all"
-        context["notice"] = f"Subject boards are all time: there is no weekly board for {current.subject.name}."
+        context["notice"] = (
+            f"Subject boards are all time: there is no weekly board for {current.subject.name}."
+        )
     position = rank_of(board=current, user=request.user)
     raw_page = request.GET.get("page", "")
     page = position.page if raw_page == "me" and position else _page_number(raw_page)
