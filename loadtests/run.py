@@ -464,9 +464,10 @@ from leaderboard.services import aggregates_rebuild
 with connection.cursor() as cursor:
     cursor.execute("SELECT coalesce(sum(times_answered), 0) FROM quizzes_userquestion")
     history = int(cursor.fetchone()[0])
+    # Final attempts: answers that are final, and omitted items (an unanswered item of a finished block).
     cursor.execute(
         "SELECT count(*) FROM quizzes_item i JOIN quizzes_block b ON b.id = i.block_id "
-        "WHERE i.answered_at IS NOT NULL AND (b.mode = 'tutor' OR b.finished_at IS NOT NULL)"
+        "WHERE i.omitted OR (i.answered_at IS NOT NULL AND (b.mode = 'tutor' OR b.finished_at IS NOT NULL))"
     )
     final = int(cursor.fetchone()[0])
 columns = {
