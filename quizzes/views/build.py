@@ -47,9 +47,10 @@ def _count_context(request: HttpRequest, form: BlockForm) -> dict:
     "block_create", message="You have built many blocks in the last minute. Wait a little, then try again."
 )
 def block_new(request: HttpRequest) -> HttpResponse:
-    # A timed block whose clock ran out gives its questions back before they are counted.
-    block_finish_expired(user=request.user)
     if request.method == "GET":
+        # A timed block whose clock ran out gives its questions back before they are counted
+        # (a POST goes through block_create, which does the same).
+        block_finish_expired(user=request.user)
         # Parameters on a GET (the no-JavaScript "Update counts" button) only
         # pre-fill the form and the counts; they never show errors.
         selection = BlockForm(request.GET)
