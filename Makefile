@@ -46,12 +46,17 @@ services: ## start PostgreSQL and Redis if they are not running
 	@bin/services-up
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
+# They inject axe-core (package.json, pinned in package-lock.json) for the accessibility checks.
 .PHONY: browser-deps
-browser-deps: ## install Debian's Chromium for the browser tests if it is missing
+browser-deps: ## install Debian's Chromium and axe-core (npm ci) for the browser tests if missing
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Chromium for the browser tests (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version 2>/dev/null | head -1
+	@test -f node_modules/axe-core/axe.min.js || { \
+		echo "Installing axe-core for the browser tests (npm ci)"; \
+		npm ci --no-audit --no-fund; }
+	@node -p '"axe-core " + require("./node_modules/axe-core/package.json").version'
 
 .PHONY: test
 test: venv services browser-deps ## the whole suite against PostgreSQL and Redis, then the journey through PgBouncer
@@ -164,5 +169,5 @@ check: venv services ## migrations up to date; deploy checks clean with producti
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 .PHONY: clean
-clean: ## remove the venv, collected static files and the SQLite database
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache
+clean: ## remove the venv, node_modules, collected static files and the SQLite database
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache .ruff_cache

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,21 @@ from quizzes.services import question_render, questions_set_status
 class ChoiceFormSet(BaseInlineFormSet):
     """Shows the question invariants (4-6 choices, unique letters, one correct) as form errors."""
 
+    def add_fields(self, form, index: int | None) -> None:
+        """Names each cell's input, e.g. "Choice A text": a tabular inline gives its inputs no <label>
+        (the column headings are not labels), so screen readers announced bare, unnamed fields."""
+        super().add_fields(form, index)  # adds DELETE, which wants a name too
+        if form.instance.pk and form.instance.letter:
+            which = f"Choice {form.instance.letter}"
+        elif index is not None:
+            which = f"Choice {index + 1}"
+        else:  # the template row that "Add another Choice" copies (its __prefix__ is renumbered in JS)
+            which = "New choice"
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                what = "delete" if name == "DELETE" else str(field.label).lower()
+                field.widget.attrs["aria-label"] = f"{which} {what}"
+
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
@@ -34,8 +50,17 @@ class ChoiceFormSet(BaseInlineFormSet):
             raise ValidationError([problem[0].upper() + problem[1:] + "." for problem in problems])
 
 
+class ChoiceForm(forms.ModelForm):
+    class Meta:
+        model = Choice
+        fields = ["letter", "text", "is_correct"]
+        # A choice is a line or two: three rows, not the ten of Django's default textarea.
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
+    form = ChoiceForm
     formset = ChoiceFormSet
     extra = 5
     max_num = MAX_CHOICES
