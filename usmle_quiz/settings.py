@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "quizzes",
     "leaderboard",
+    "notes",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,9 @@ RATELIMIT_IP_META_KEY = "usmle_quiz.ratelimits.client_ip"
 RATE_LIMITS = {
     "answer": env_str("RATE_LIMIT_ANSWER", "5/s"),
     "block_create": env_str("RATE_LIMIT_BLOCK_CREATE", "10/m"),
+    "note": env_str("RATE_LIMIT_NOTE", "60/m"),
+    # Highlights, strike-outs, suspend/resume and renames: small writes a student makes often.
+    "marks": env_str("RATE_LIMIT_MARKS", "120/m"),
     # Anonymous writes. Per browser (the device cookie, which login() does not rotate):
     "signup": env_str("RATE_LIMIT_SIGNUP", "5/h"),
     # Per client address, sized so a lecture hall of 1,000 behind one NAT passes in ten minutes

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("leaderboard/", include("leaderboard.urls")),
+    path("notes/", include("notes.urls")),
     path("stats/", stats.stats, name="stats"),
     path("stats/reset/", stats.stats_reset, name="stats_reset"),
     path("healthz", health.healthz, name="healthz"),
