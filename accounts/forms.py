@@ -59,6 +59,16 @@ class ProfileForm(forms.ModelForm):
         }
 
 
+class DisplayForm(forms.ModelForm):
+    """Light / dark, font size and high contrast: on every page, from the profile or the exam toolbar."""
+
+    class Meta:
+        model = User
+        fields = ["theme", "font_size", "high_contrast"]
+        widgets = {"theme": forms.RadioSelect, "font_size": forms.RadioSelect}
+        labels = {"theme": "Colours", "font_size": "Text size", "high_contrast": "High contrast"}
+
+
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
     """The admin's login says so when the shared lockout (accounts.lockout) holds the account back."""
 

@@ -50,6 +50,25 @@ class User(AbstractUser):
         "(speech input, screen readers).",
     )
 
+    # Display settings, applied on every page from the server-rendered <html> element (no flash).
+    class Theme(models.TextChoices):
+        AUTO = "auto", "Follow my device (light or dark)"
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
+    class FontSize(models.TextChoices):
+        NORMAL = "normal", "Normal"
+        LARGE = "large", "Large"
+        LARGER = "larger", "Larger"
+
+    theme = models.CharField(max_length=5, choices=Theme.choices, default=Theme.AUTO, db_default=Theme.AUTO)
+    font_size = models.CharField(
+        max_length=6, choices=FontSize.choices, default=FontSize.NORMAL, db_default=FontSize.NORMAL
+    )
+    high_contrast = models.BooleanField(
+        default=False, db_default=False, help_text="Stronger borders and text, no muted greys."
+    )
+
     # The skeleton of the public name (accounts.names.name_skeleton), kept by accounts.services:
     # two students' public names may not look alike.
     name_skeleton = models.CharField(

@@ -77,3 +77,10 @@ def name_taken(*, name: str, exclude_user_id: int | None = None) -> bool:
     if exclude_user_id is not None:
         taken = taken.exclude(pk=exclude_user_id)
     return taken.exists()
+
+
+def user_display_update(*, user: User, theme: str, font_size: str, high_contrast: bool) -> User:
+    """The student's display settings; every page reads them from the user row (no cookie, no flash)."""
+    user.theme, user.font_size, user.high_contrast = theme, font_size, high_contrast
+    user.save(update_fields=["theme", "font_size", "high_contrast"])
+    return user

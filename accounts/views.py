@@ -10,16 +10,16 @@ from django.contrib.auth.views import PasswordChangeView as DjangoPasswordChange
 from django.contrib.auth.views import PasswordResetConfirmView as DjangoPasswordResetConfirmView
 from django.contrib.auth.views import PasswordResetView as DjangoPasswordResetView
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import devices, lockout
 from accounts import two_factor as two_factor_service
-from accounts.forms import ProfileForm, SignUpForm
-from accounts.services import user_create, user_profile_update
+from accounts.forms import DisplayForm, ProfileForm, SignUpForm
+from accounts.services import user_create, user_display_update, user_profile_update
 from accounts.tasks import password_reset_mail
 from usmle_quiz.ratelimits import device_key, ip_key, too_many_requests, usage
 
@@ -153,7 +153,35 @@ def profile(request: HttpRequest) -> HttpResponse:
         user_profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Profile saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request, "accounts/profile.html", {"form": form, "display_form": DisplayForm(instance=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def display_settings(request: HttpRequest) -> HttpResponse:
+    """Save the display settings; the exam toolbar posts here too and stays where it was (`next`)."""
+    form = DisplayForm(request.POST, instance=request.user)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("profile")
+    if not form.is_valid():
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": "Choose one of the listed colours and sizes."}, status=400)
+        return render(
+            request,
+            "accounts/profile.html",
+            {"form": ProfileForm(instance=request.user), "display_form": form},
+            status=400,
+        )
+    user_display_update(user=request.user, **form.cleaned_data)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"status": "saved", **form.cleaned_data})
+    messages.success(request, "Display settings saved.")
+    response = redirect(next_url)
+    response.status_code = 303
+    return response
 
 
 @login_required

@@ -4,6 +4,7 @@ Views, services, selectors, templates (through the context) and the API all
 ask these, so each rule has one home:
 
 - the clock: `block_deadline`, `block_seconds_left`, `block_is_expired` (the deadline and its grace);
+- suspending: `block_may_suspend`, `questions_may_be_shown`, `block_resume_clock` (the clock stands still);
 - when an attempt is final: `attempt_is_final` (`final_attempts` in SQL);
 - when the key may be shown: `key_may_be_shown`, `review_may_be_shown`;
 - what an unanswered item becomes: `item_is_omitted`;
@@ -41,15 +42,19 @@ def block_deadline(*, mode: str, item_count: int, start: datetime) -> datetime |
 
 
 def block_seconds_left(block: Block, *, now: datetime | None = None) -> int | None:
-    """Whole seconds on the clock of an unfinished timed block (never negative); None without a clock."""
+    """Whole seconds on the clock of an unfinished timed block (never negative); None without a clock.
+
+    A suspended block's clock stands at what was left when it was suspended.
+    """
     if not block.is_timed or block.is_finished:
         return None
-    return max(0, int((block.deadline - (now or timezone.now())).total_seconds()))
+    at = block.suspended_at or now or timezone.now()
+    return max(0, int((block.deadline - at).total_seconds()))
 
 
 def block_is_expired(block: Block, *, now: datetime | None = None) -> bool:
-    """An unfinished timed block past its deadline and the grace: the next request finishes it."""
-    if not block.is_timed or block.is_finished:
+    """An unfinished, running timed block past its deadline and the grace: the next request finishes it."""
+    if not block.is_timed or block.is_finished or block.is_suspended:
         return False
     return (now or timezone.now()) > block.deadline + DEADLINE_GRACE
 
@@ -60,8 +65,32 @@ def expired_blocks(*, user) -> QuerySet[Block]:
         owner=user,
         mode=Block.Mode.TIMED,
         finished_at__isnull=True,
+        suspended_at__isnull=True,
         deadline__lt=timezone.now() - DEADLINE_GRACE,
     )
+
+
+# --- Suspend and resume -------------------------------------------------------------
+
+
+def block_may_suspend(block: Block, *, now: datetime | None = None) -> bool:
+    """A running timed block with time left may be suspended; tutor blocks have no clock to stop."""
+    return (
+        block.is_timed
+        and not block.is_finished
+        and not block.is_suspended
+        and not block_is_expired(block, now=now)
+    )
+
+
+def questions_may_be_shown(*, block: Block) -> bool:
+    """While suspended the clock stands still, so the questions are hidden too (no reading off the clock)."""
+    return not block.is_suspended
+
+
+def block_resume_clock(block: Block, *, now: datetime) -> timedelta:
+    """The time a suspended block stood still; its deadline moves on by exactly that."""
+    return max(timedelta(0), now - block.suspended_at)
 
 
 # --- Finality and the key --------------------------------------------------------
@@ -90,8 +119,8 @@ def key_may_be_shown(*, block: Block, item: Item) -> bool:
 
 
 def answer_may_change(*, block: Block, item: Item) -> bool:
-    """Timed: until the block finishes. Tutor: never once given (the first answer stands)."""
-    return not attempt_is_final(block=block, item=item)
+    """Timed: until the block finishes (not while it is suspended). Tutor: never once given."""
+    return not attempt_is_final(block=block, item=item) and not block.is_suspended
 
 
 def item_is_omitted(*, block: Block, item: Item) -> bool:

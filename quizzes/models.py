@@ -149,9 +149,16 @@ class Block(models.Model):
     # The slugs the student chose, kept for "what did I practise" (empty = all).
     subject_slugs = models.JSONField(default=list, blank=True)
     system_slugs = models.JSONField(default=list, blank=True)
+    # Shown in lists; the default is made from the filters (quizzes.services.blocks.block_default_name).
+    name = models.CharField(max_length=80, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
-    # Timed blocks only: a server-side clock, 90 s per item from creation.
+    # Timed blocks only: a server-side clock, 90 s per item from creation,
+    # moved on by the time spent suspended (lifecycle.block_resume_clock).
     deadline = models.DateTimeField(null=True, blank=True)
+    # Suspended: the clock stands still from this moment until the student resumes.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_seconds = models.PositiveIntegerField(default=0, db_default=0)
+    suspend_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
     answered_count = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -173,6 +180,10 @@ class Block(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None and self.finished_at is None
 
     @property
     def is_timed(self) -> bool:
@@ -198,6 +209,10 @@ class Item(models.Model):
     omitted = models.BooleanField(default=False, db_default=False)
     flagged = models.BooleanField(default=False)
     time_spent_ms = models.PositiveIntegerField(default=0)
+    # The student's marks, kept on the server and shown again on resume and in the review:
+    # highlighted ranges of the stem's text ([[start, end], ...] in characters) and struck-out letters.
+    highlights = models.JSONField(default=list, db_default=[], blank=True)
+    struck = models.CharField(max_length=6, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["block_id", "position"]

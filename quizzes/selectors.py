@@ -210,11 +210,16 @@ class NavigatorCell:
     position: int
     answered: bool
     flagged: bool
+    time_spent_ms: int = 0
 
 
 def block_navigator(*, block: Block) -> list[NavigatorCell]:
-    rows = block.items.order_by("position").values_list("position", "chosen_letter", "flagged")
-    return [NavigatorCell(position, bool(letter), flagged) for position, letter, flagged in rows]
+    rows = block.items.order_by("position").values_list(
+        "position", "chosen_letter", "flagged", "time_spent_ms"
+    )
+    return [
+        NavigatorCell(position, bool(letter), flagged, spent) for position, letter, flagged, spent in rows
+    ]
 
 
 def first_unanswered_position(*, block: Block) -> int:

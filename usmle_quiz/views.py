@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
-from quizzes.selectors import bank_counts
+from quizzes.selectors import bank_counts, blocks_for_owner
 from usmle_quiz.middleware import database_unavailable, is_database_unavailable
 
 LANDING_CACHE_KEY = "page:landing"
@@ -18,7 +18,8 @@ LANDING_CACHE_KEY = "page:landing"
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page for visitors (cached: it is the same for all); a signed-in student's dashboard."""
     if request.user.is_authenticated:
-        return render(request, "dashboard.html", {"counts": bank_counts()})
+        in_progress = list(blocks_for_owner(user=request.user).filter(finished_at__isnull=True)[:3])
+        return render(request, "dashboard.html", {"counts": bank_counts(), "in_progress": in_progress})
     if get_messages(request):  # a flash message ("you have logged out") makes this copy personal
         return render(request, "landing.html")
     html = cache.get(LANDING_CACHE_KEY)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from leaderboard.services import standing_lock
 from quizzes import lifecycle
-from quizzes.models import AnswerReceipt, Block, Choice, Item, Question
+from quizzes.models import AnswerReceipt, Block, Choice, Item, Question, Subject, System
 from quizzes.selectors import draw_question_ids, pool_questions
 from quizzes.services.history import (
     Attempt,
@@ -36,6 +36,7 @@ from quizzes.services.history import (
 # Time spent on one item is clamped to this, so a tab left open overnight
 # does not ruin "average time per question".
 MAX_ITEM_TIME_MS = 30 * 60 * 1000
+BLOCK_NAME_MAX = Block._meta.get_field("name").max_length
 
 
 class NoQuestionsMatch(Exception):
@@ -94,6 +95,7 @@ def block_retake_incorrect(*, block: Block, mode: str) -> Block:
             pool=Block.Pool.INCORRECT,
             size_requested=len(question_ids) or 1,
             question_ids=question_ids,
+            name=f"Retake: {block.name or f'block {block.pk}'}",
         )
 
 
@@ -148,6 +150,7 @@ def _block_insert(
     question_ids: list[int],
     subject_slugs: Sequence[str] = (),
     system_slugs: Sequence[str] = (),
+    name: str = "",
 ) -> Block:
     """Insert the block and its items; the caller holds the student's row lock, chose drawable questions."""
     if not question_ids:
@@ -159,6 +162,9 @@ def _block_insert(
         pool=pool,
         size_requested=size_requested,
         item_count=len(question_ids),
+        name=(name or block_default_name(pool=pool, subject_slugs=subject_slugs, system_slugs=system_slugs))[
+            :BLOCK_NAME_MAX
+        ],
         subject_slugs=list(subject_slugs),
         system_slugs=list(system_slugs),
         deadline=lifecycle.block_deadline(mode=mode, item_count=len(question_ids), start=timezone.now()),
@@ -179,6 +185,7 @@ class AnswerOutcome(StrEnum):
     TOO_LATE = "too_late"  # past the timed deadline; nothing stored, the block is now finished
     INVALID = "invalid"  # the letter is not one of this question's choices
     DUPLICATE = "duplicate"  # this very submission (key and letter) was accepted before: a retry
+    SUSPENDED = "suspended"  # the block is suspended: its clock stands still and nothing changes
 
 
 @dataclass(frozen=True)
@@ -196,8 +203,9 @@ def item_answer(
     letter were accepted before is a retry and changes nothing.
     Raises Item.DoesNotExist for a position outside the block.
     """
-    # A deadline never moves, so a late answer can be told from the row we
-    # have; finishing takes the locks in their order (user first).
+    # A deadline only moves while the block is suspended (and then it is not
+    # expired), so a late answer can be told from the row we have; finishing
+    # takes the locks in their order (user first).
     if lifecycle.block_is_expired(block):
         return AnswerResult(AnswerOutcome.TOO_LATE, block_finish(block=block))
     with transaction.atomic():
@@ -225,6 +233,8 @@ def _answer_locked(
         return AnswerResult(AnswerOutcome.FINISHED, block)
     if lifecycle.block_is_expired(block, now=now):
         return None
+    if block.is_suspended:
+        return AnswerResult(AnswerOutcome.SUSPENDED, block)
 
     if key is not None and AnswerReceipt.objects.filter(item=item, key=key, letter=letter).exists():
         return AnswerResult(AnswerOutcome.DUPLICATE, block)
@@ -315,7 +325,102 @@ def _finish_locked(*, block: Block, now, standing) -> None:
     block.finished_at = now
     block.answered_count = len(answered)
     block.correct_count = sum(1 for item in answered if item.is_correct)
-    block.save(update_fields=["finished_at", "answered_count", "correct_count"])
+    if block.suspended_at is not None:  # ended while suspended: the clock stopped there for good
+        block.suspended_seconds += int(lifecycle.block_resume_clock(block, now=now).total_seconds())
+        block.suspended_at = None
+    block.save(
+        update_fields=["finished_at", "answered_count", "correct_count", "suspended_at", "suspended_seconds"]
+    )
+
+
+@transaction.atomic
+def block_suspend(*, block: Block) -> Block:
+    """Stop a timed block's clock: it stands still (the questions hidden) until the student resumes."""
+    block = Block.objects.select_for_update().select_related("owner").get(pk=block.pk)
+    now = timezone.now()
+    if lifecycle.block_may_suspend(block, now=now):
+        block.suspended_at = now
+        block.suspend_count += 1
+        block.save(update_fields=["suspended_at", "suspend_count"])
+    return block
+
+
+@transaction.atomic
+def block_unsuspend(*, block: Block) -> Block:
+    """Start a suspended block's clock again where it stopped: the deadline moves on by the pause."""
+    block = Block.objects.select_for_update().select_related("owner").get(pk=block.pk)
+    if block.is_suspended:
+        now = timezone.now()
+        pause = lifecycle.block_resume_clock(block, now=now)
+        block.deadline += pause
+        block.suspended_seconds += int(pause.total_seconds())
+        block.suspended_at = None
+        block.save(update_fields=["deadline", "suspended_seconds", "suspended_at"])
+    return block
+
+
+def block_rename(*, block: Block, name: str) -> Block:
+    """A student's own name for a block; blank restores the default made from its filters."""
+    name = " ".join(name.split())[:BLOCK_NAME_MAX] or block_default_name(
+        pool=block.pool, subject_slugs=block.subject_slugs, system_slugs=block.system_slugs
+    )
+    Block.objects.filter(pk=block.pk).update(name=name)
+    block.name = name
+    return block
+
+
+def block_default_name(*, pool: str, subject_slugs: Sequence[str], system_slugs: Sequence[str]) -> str:
+    """ "Pathology · Cardiovascular", "Incorrect · All subjects": the filters a block was built from."""
+    parts = []
+    if pool != Block.Pool.ALL:
+        parts.append(Block.Pool(pool).label)
+    names = _taxonomy_names(Subject, subject_slugs) + _taxonomy_names(System, system_slugs)
+    if len(names) > 3:
+        names = [*names[:3], f"+{len(names) - 3} more"]
+    parts.append(", ".join(names) if names else "All subjects")
+    return " \u00b7 ".join(parts)[:BLOCK_NAME_MAX]
+
+
+def _taxonomy_names(model, slugs: Sequence[str]) -> list[str]:
+    if not slugs:
+        return []
+    by_slug = dict(model.objects.filter(slug__in=list(slugs)).values_list("slug", "name"))
+    return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+
+# Highlights: at most this many ranges per item (a whole stem highlighted sentence by sentence fits).
+MAX_HIGHLIGHTS = 60
+
+
+def item_marks_save(
+    *, block: Block, position: int, highlights: list[list[int]] | None, struck: str | None
+) -> Item:
+    """Store the student's highlights (merged, sorted ranges) and struck-out letters on the item.
+
+    Either may be None (left as it is). Raises Item.DoesNotExist for a position outside the block.
+    """
+    item = Item.objects.get(block=block, position=position)
+    fields = []
+    if highlights is not None:
+        item.highlights = merge_ranges(highlights)[:MAX_HIGHLIGHTS]
+        fields.append("highlights")
+    if struck is not None:
+        item.struck = "".join(sorted(set(struck)))
+        fields.append("struck")
+    if fields:
+        Item.objects.filter(pk=item.pk).update(**{field: getattr(item, field) for field in fields})
+    return item
+
+
+def merge_ranges(ranges: list[list[int]]) -> list[list[int]]:
+    """Sorted, non-overlapping [start, end) ranges: overlapping and touching ones become one."""
+    merged: list[list[int]] = []
+    for start, end in sorted((start, end) for start, end in ranges if start < end):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
 
 
 def block_finish_expired(*, user: User) -> int:

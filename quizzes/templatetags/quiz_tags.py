@@ -1,6 +1,6 @@
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -60,3 +60,28 @@ def navigator_cell_oob(block_id: int, item) -> SafeString:
     return mark_safe(  # noqa: S308 - built from ints and constants only, see _cell
         _cell(_cells_base(block_id), item.position, item.is_answered, item.flagged, True, oob=True)
     )
+
+
+@register.filter
+def seconds_clock(seconds: int | None) -> str:
+    """12:05 (minutes:seconds), 1:02:05 past an hour: a block clock."""
+    seconds = max(0, int(seconds or 0))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+@register.simple_tag
+def local_time(moment, style: str = "datetime") -> SafeString:
+    """A <time> in UTC that site.js shows in the browser's own time zone (UTC text without scripts)."""
+    if moment is None:
+        return mark_safe("")
+    text = moment.strftime("%H:%M UTC") if style == "time" else moment.strftime("%-d %b %Y, %H:%M UTC")
+    return format_html('<time datetime="{}" data-local="{}">{}</time>', moment.isoformat(), style, text)
+
+
+@register.filter
+def block_seconds_left(block) -> int:
+    from quizzes.lifecycle import block_seconds_left as seconds_left
+
+    return seconds_left(block) or 0

@@ -1,6 +1,8 @@
 """My blocks, the review of a finished block, and "Retake incorrect"."""
 
+import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +11,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from notes.selectors import notes_for
 from quizzes.forms import RetakeForm, ReviewFilterForm
 from quizzes.lifecycle import review_may_be_shown
-from quizzes.selectors import NO_SHARES, block_for_owner, blocks_for_owner, peer_shares, review_items
+from quizzes.models import Item
+from quizzes.selectors import (
+    NO_SHARES,
+    PeerShares,
+    block_for_owner,
+    blocks_for_owner,
+    peer_shares,
+    review_items,
+)
 from quizzes.services import (
     NoQuestionsMatch,
     block_finish_expired,
@@ -48,6 +59,32 @@ def _breakdown(items, key) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class ReviewRow:
+    """One item of the review: the summary table's line and the expanded item below it."""
+
+    item: Item
+    choices: list
+    shares: PeerShares
+    note: object
+    correct_letter: str
+
+    @property
+    def peer_percent_correct(self) -> int | None:
+        """The share of other students' answered first attempts that were right; None below the minimum."""
+        return self.shares.percent(self.correct_letter) if self.shares.shown else None
+
+    @property
+    def highlights_json(self) -> str:
+        return json.dumps(self.item.highlights or [])
+
+
+def _review_row(item: Item, shares: PeerShares, note) -> ReviewRow:
+    choices = list(item.question.choices.all())
+    correct = next((choice.letter for choice in choices if choice.is_correct), "")
+    return ReviewRow(item, choices, shares, note, correct)
+
+
 @login_required
 @require_GET
 def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
@@ -66,15 +103,24 @@ def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
         or (show == "omitted" and item.omitted)
         or (show == "flagged" and item.flagged)
     ]
-    shares = peer_shares(question_ids=[item.question_id for item in items])
+    shares = peer_shares(question_ids=[item.question_id for item in all_items])
+    notes = notes_for(user=request.user, question_ids=[item.question_id for item in all_items])
+    rows = [
+        _review_row(item, shares.get(item.question_id, NO_SHARES), notes.get(item.question_id))
+        for item in all_items
+    ]
+    shown = {item.pk for item in items}
     context = {
         "practice_block": block,
-        "items": [
-            (item, list(item.question.choices.all()), shares.get(item.question_id, NO_SHARES))
-            for item in items
-        ],
+        # The summary table lists every item; the filter narrows the table and the items below it.
+        "rows": [row for row in rows if row.item.pk in shown],
+        "all_count": len(all_items),
+        "flagged_count": sum(1 for item in all_items if item.flagged),
         "show": show or "all",
-        "time_used_ms": int((block.finished_at - block.created_at).total_seconds() * 1000),
+        # Time suspended is not time used: the clock stood still.
+        "time_used_ms": int(
+            max(0, (block.finished_at - block.created_at).total_seconds() - block.suspended_seconds) * 1000
+        ),
         "omitted": block.item_count - (block.answered_count or 0),
         "total_time_ms": sum(item.time_spent_ms for item in all_items),
         "by_subject": _breakdown(all_items, lambda question: question.subject.name),

@@ -1,6 +1,7 @@
 """Taking a block: resume, the question screen, answering, flagging, finishing."""
 
 import contextlib
+import json
 from uuid import UUID, uuid4
 
 from django.conf import settings
@@ -11,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from notes.selectors import notes_for
 from quizzes import lifecycle
+from quizzes.lab_values import SECTIONS as LAB_SECTIONS
 from quizzes.models import LETTERS, Block, Item
 from quizzes.selectors import (
     NO_SHARES,
@@ -22,7 +25,17 @@ from quizzes.selectors import (
     item_choices,
     peer_shares,
 )
-from quizzes.services import AnswerOutcome, block_finish, item_answer, item_flag
+from quizzes.services import (
+    AnswerOutcome,
+    block_finish,
+    block_rename,
+    block_suspend,
+    block_unsuspend,
+    item_answer,
+    item_flag,
+    item_marks_save,
+)
+from quizzes.services.blocks import MAX_HIGHLIGHTS
 from usmle_quiz.ascii_numbers import ascii_int
 from usmle_quiz.ratelimits import rate_limit
 
@@ -50,19 +63,38 @@ def block_resume(request: HttpRequest, block_id: int) -> HttpResponse:
     return redirect("item_detail", block_id=block.pk, position=first_unanswered_position(block=block))
 
 
+def _render_suspended(request: HttpRequest, block: Block, item: Item, *, status: int = 200) -> HttpResponse:
+    """A suspended block shows its clock and a Resume button, never a question (no reading off the clock)."""
+    context = {
+        "practice_block": block,
+        "item": item,
+        "seconds_left": lifecycle.block_seconds_left(block),
+        "answered": sum(1 for cell in block_navigator(block=block) if cell.answered),
+    }
+    return render(request, "quizzes/suspended.html", context, status=status)
+
+
 def _render_item(
     request: HttpRequest, block: Block, item: Item, *, status: int = 200, error: str = ""
 ) -> HttpResponse:
+    if not lifecycle.questions_may_be_shown(block=block):
+        return _render_suspended(request, block, item, status=status)
     # The key (correct letter, explanation, objective, peer shares) is only
     # put in the context when it may be shown (lifecycle.key_may_be_shown).
     # Templates cannot leak what they never receive.
     reveal = lifecycle.key_may_be_shown(block=block, item=item)
+    navigator = block_navigator(block=block)
     context = {
         "practice_block": block,
         "item": item,
         "question": item.question,
         "choices": item_choices(item=item),
-        "navigator": block_navigator(block=block),
+        "navigator": navigator,
+        # Tutor blocks have no clock; the bar shows the time spent on them instead.
+        "block_spent_ms": sum(cell.time_spent_ms for cell in navigator),
+        "highlights_json": json.dumps(item.highlights or []),
+        "note": notes_for(user=request.user, question_ids=[item.question_id]).get(item.question_id),
+        "lab_sections": LAB_SECTIONS,
         "reveal": reveal,
         "shares": peer_shares(question_ids=[item.question_id]).get(item.question_id, NO_SHARES)
         if reveal
@@ -126,6 +158,14 @@ def item_detail(request: HttpRequest, block_id: int, position: int) -> HttpRespo
             return _answer_reply(
                 request, "finished", review, "This block is finished, so answers can no longer change.", 409
             )
+        case AnswerOutcome.SUSPENDED:
+            return _answer_reply(
+                request,
+                "suspended",
+                here,
+                "This block is suspended: resume it to answer. Nothing was lost.",
+                409,
+            )
         case AnswerOutcome.LOCKED:
             return _answer_reply(
                 request, "locked", here, "You already answered this question; your first answer stands.", 409
@@ -158,7 +198,10 @@ def _answer_reply(request: HttpRequest, status: str, next_url: str, message: str
     if message:
         messages.info(request, message)
     if _wants_json(request):
-        return JsonResponse({"status": str(status), "next": next_url}, status=code)
+        reply = {"status": str(status), "next": next_url}
+        if code >= 400 and message:
+            reply["error"] = message
+        return JsonResponse(reply, status=code)
     return _see_other(next_url)
 
 
@@ -213,3 +256,112 @@ def block_finish_view(request: HttpRequest, block_id: int) -> HttpResponse:
             item_answer(block=block, position=position, letter=letter)
     block = block_finish(block=block)
     return _see_other(reverse("block_review", args=[block.pk]))
+
+
+@login_required
+@require_POST
+@rate_limit("marks", message="Too many changes at once. Wait a moment; your marks are kept on this page.")
+def item_marks(request: HttpRequest, block_id: int, position: int) -> HttpResponse:
+    """Highlights in the stem and struck-out choices, stored per item (sent by the script as they change)."""
+    block = block_for_owner(block_id=block_id, user=request.user)
+    highlights = _highlights(request.POST.get("highlights"))
+    struck = request.POST.get("struck")
+    if highlights is False:
+        return JsonResponse({"error": "The highlights sent are not a list of text ranges."}, status=400)
+    if struck is not None:
+        struck = struck.strip().upper()
+        if len(struck) > len(LETTERS) or any(letter not in LETTERS for letter in struck):
+            return JsonResponse({"error": "Struck-out choices must be answer letters A to F."}, status=400)
+    try:
+        item = item_marks_save(block=block, position=position, highlights=highlights, struck=struck)
+    except Item.DoesNotExist:
+        raise Http404("No such item in this block.") from None
+    if not _wants_json(request):
+        return _see_other(reverse("item_detail", args=[block.pk, position]))
+    return JsonResponse({"highlights": item.highlights, "struck": item.struck})
+
+
+# A stem is a few thousand characters; a range end beyond this is not a range in it.
+MAX_HIGHLIGHT_OFFSET = 100_000
+
+
+def _highlights(raw: str | None) -> list[list[int]] | bool | None:
+    """The highlights field: None when absent, False when it is not [[start, end], ...] of small integers."""
+    if raw is None:
+        return None
+    if len(raw) > 20_000:
+        return False
+    try:
+        ranges = json.loads(raw)
+    except ValueError:
+        return False
+    if not isinstance(ranges, list) or len(ranges) > MAX_HIGHLIGHTS * 2:
+        return False
+    clean = []
+    for pair in ranges:
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(type(number) is int and 0 <= number <= MAX_HIGHLIGHT_OFFSET for number in pair)
+        ):
+            return False
+        clean.append([pair[0], pair[1]])
+    return clean
+
+
+@login_required
+@require_POST
+@rate_limit("marks", message="Too many changes at once. Wait a moment, then try again.")
+def block_suspend_view(request: HttpRequest, block_id: int) -> HttpResponse:
+    """Suspend a timed block: its clock stands still until the student resumes it."""
+    block = _expire_if_due(block_for_owner(block_id=block_id, user=request.user))
+    if block.is_finished:
+        return _see_other(reverse("block_review", args=[block.pk]))
+    if not block.is_timed:
+        messages.info(
+            request, "Tutor blocks have no clock: leave whenever you like and resume from My blocks."
+        )
+        return _see_other(reverse("block_list"))
+    # "Suspend" from a question carries the choice on screen, stored first like "End block".
+    letter = request.POST.get("choice", "").strip().upper()
+    position = ascii_int(request.POST.get("position", ""), max_digits=2)
+    if position and len(letter) == 1 and letter in LETTERS:
+        with contextlib.suppress(Item.DoesNotExist):
+            item_answer(block=block, position=position, letter=letter)
+    block = block_suspend(block=block)
+    if block.is_suspended:
+        left = lifecycle.block_seconds_left(block) or 0
+        messages.success(
+            request,
+            f"Block suspended with {left // 60}:{left % 60:02d} left on its clock. "
+            "Resume it from the dashboard or My blocks; the clock starts again where it stopped.",
+        )
+    return _see_other(reverse("block_list"))
+
+
+@login_required
+@require_POST
+@rate_limit("marks", message="Too many changes at once. Wait a moment, then try again.")
+def block_unsuspend_view(request: HttpRequest, block_id: int) -> HttpResponse:
+    block = block_unsuspend(block=block_for_owner(block_id=block_id, user=request.user))
+    if block.is_finished:
+        return _see_other(reverse("block_review", args=[block.pk]))
+    position = ascii_int(request.POST.get("position", ""), max_digits=2)
+    if position and 1 <= position <= block.item_count:
+        return _see_other(reverse("item_detail", args=[block.pk, position]))
+    return _see_other(reverse("block_resume", args=[block.pk]))
+
+
+@login_required
+@require_POST
+@rate_limit("marks", message="Too many changes at once. Wait a moment, then try again.")
+def block_rename_view(request: HttpRequest, block_id: int) -> HttpResponse:
+    block = block_for_owner(block_id=block_id, user=request.user)
+    name = request.POST.get("name", "")
+    if len(name) > 200:
+        return render(
+            request, "400.html", {"message": "A block name can be at most 80 characters."}, status=400
+        )
+    block_rename(block=block, name=name)
+    messages.success(request, f"Block renamed “{block.name}”.")
+    return _see_other(reverse("block_list"))

@@ -1,4 +1,4 @@
-// The question screen: keyboard, strike-outs, the countdown, time on item, and
+// The question screen: keyboard, the clocks, time on item, and
 // never leaving an item before its timed selection is stored.
 // Everything here is an enhancement; the page works as plain forms without it.
 (function () {
@@ -19,46 +19,12 @@
     });
   }
 
-  // --- Strike-outs, kept per item in this browser ------------------------------
-  var strikeKey = "strike:" + blockId + ":" + position;
-  function struck() {
-    try { return JSON.parse(localStorage.getItem(strikeKey) || "[]"); } catch (e) { return []; }
-  }
-  function saveStruck(letters) {
-    try { localStorage.setItem(strikeKey, JSON.stringify(letters)); } catch (e) { /* private mode */ }
-  }
-  function paintStrikes() {
-    var letters = struck();
-    document.querySelectorAll(".choice[data-letter]").forEach(function (choice) {
-      var on = letters.indexOf(choice.dataset.letter) !== -1;
-      choice.classList.toggle("is-struck", on);
-      var button = choice.querySelector(".strike-toggle");
-      if (button) button.setAttribute("aria-pressed", on ? "true" : "false");
-    });
-  }
-  function toggleStrike(letter) {
-    var letters = struck();
-    var index = letters.indexOf(letter);
-    if (index === -1) letters.push(letter); else letters.splice(index, 1);
-    saveStruck(letters);
-    paintStrikes();
-  }
-  document.querySelectorAll(".strike-toggle").forEach(function (button) {
-    button.addEventListener("click", function () { toggleStrike(button.dataset.letter); });
-  });
-  document.querySelectorAll(".choice[data-letter]").forEach(function (choice) {
-    choice.addEventListener("contextmenu", function (event) {
-      if (!form) return;
-      event.preventDefault();
-      toggleStrike(choice.dataset.letter);
-    });
-  });
-  paintStrikes();
-
   // --- Leaving the item never loses a selection ------------------------------------
   // The answer script stores a timed selection at once; leaving waits for that send.
   function settle() {
-    return window.quizAnswers ? window.quizAnswers.settle(8000) : Promise.resolve(true);
+    var marks = window.quizMarks ? window.quizMarks.settle() : Promise.resolve();
+    var answers = window.quizAnswers ? window.quizAnswers.settle(8000) : Promise.resolve(true);
+    return Promise.all([answers, marks]).then(function (results) { return results[0]; });
   }
   function leave(url) {
     if (!window.quizAnswers || !window.quizAnswers.pending()) { window.location.href = url; return; }
@@ -74,8 +40,9 @@
 
   // "End block": the selection on screen goes with it (the server stores it first,
   // inside the grace), after any send still on its way.
-  var finishForm = document.getElementById("finish-form");
-  if (finishForm) {
+  ["finish-form", "suspend-form"].forEach(function (formId) {
+    var finishForm = document.getElementById(formId);
+    if (!finishForm) return;
     finishForm.addEventListener("submit", function (event) {
       // This handler asks for the confirmation itself (site.js would ask too), then
       // submits with form.submit() once the sends are done.
@@ -106,7 +73,7 @@
         finishForm.submit();
       });
     }, true);
-  }
+  });
 
   // --- Keyboard -----------------------------------------------------------------
   // Letters A-E and digits 1-6 choose, F flags (single-key shortcuts, which the
@@ -122,12 +89,35 @@
     }
     if (radio) radio.focus();
   }
+  // Exam-software keys (Alt+letter, by the physical key so macOS Option works too);
+  // Alt+N/P move, Alt+M marks (flags), Alt+I/L/C/O open a panel, Alt+H highlights.
+  var ALT_KEYS = { KeyI: "navigator", KeyL: "labs", KeyC: "calculator", KeyO: "notes" };
+  function altKey(event, typing) {
+    var code = event.code;
+    if (code === "KeyN" || code === "KeyP") {
+      if (typing) return false;
+      var link = document.getElementById(code === "KeyN" ? "next-item" : "prev-item");
+      if (link) leave(link.href);
+      return true;
+    }
+    if (code === "KeyM") { var flagButton = document.getElementById("flag-button"); if (flagButton) flagButton.click(); return true; }
+    if (code === "KeyH") { if (window.quizMarks) window.quizMarks.highlightSelection(); return true; }
+    if (ALT_KEYS[code] && window.examPanels) { window.examPanels.toggle(ALT_KEYS[code]); return true; }
+    return false;
+  }
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    if (event.defaultPrevented) return;
     var target = event.target || document.body;
     var onChoice = target.tagName === "INPUT" && target.type === "radio" && target.name === "choice";
-    if (!onChoice && (target.tagName === "TEXTAREA" || target.tagName === "SELECT" ||
-        target.tagName === "INPUT" || target.isContentEditable)) return;
+    var typing = !onChoice && (target.tagName === "TEXTAREA" || target.tagName === "SELECT" ||
+        (target.tagName === "INPUT" && target.type !== "radio" && target.type !== "checkbox") || target.isContentEditable);
+    if (event.altKey && !event.ctrlKey && !event.metaKey) {
+      if (altKey(event, typing)) event.preventDefault();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typing || (!onChoice && target.tagName === "INPUT")) return;
+    if (target.closest && target.closest("#calculator")) return;
     var key = event.key;
     var upper = key.length === 1 ? key.toUpperCase() : key;
     if (shortcuts && form && key.length === 1 && "ABCDE".indexOf(upper) !== -1) {
@@ -187,5 +177,18 @@
     tick();
     setInterval(tick, 250);
   }
+  // --- Time on this item, and a tutor block's time spent (untimed, but shown) ------
+  function clock(element) {
+    if (!element) return;
+    var base = parseInt(element.dataset.ms || "0", 10);
+    var show = function () {
+      var total = Math.round((base + performance.now() - loadedAt) / 1000);
+      var hours = Math.floor(total / 3600), minutes = Math.floor((total % 3600) / 60), seconds = total % 60;
+      element.textContent = (hours ? hours + ":" + (minutes < 10 ? "0" : "") : "") + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    };
+    show();
+    setInterval(show, 1000);
+  }
+  if (form) { clock(document.getElementById("item-clock-value")); clock(document.getElementById("block-spent-value")); }
   screen.dataset.ready = "true"; // keyboard shortcuts are live (browser tests wait for this)
 })();

@@ -45,7 +45,7 @@ def test_an_answer_given_offline_is_kept_and_sent_once_when_the_connection_is_ba
     assert Item.objects.get(block=block, position=1).chosen_letter == ""
 
     page.context.set_offline(False)
-    expect(page.locator(".item-counter")).to_have_text("Item 2 of 2")
+    expect(page.locator(".exam-title")).to_have_text("Item 2 of 2")
     page.shot("sent-when-back")
     assert Item.objects.get(block=block, position=1).chosen_letter == "C"
     assert AnswerReceipt.objects.filter(item__block=block).count() == 1
