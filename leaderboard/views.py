@@ -1,5 +1,6 @@
 """/leaderboard/: the boards, their shared rows cached, the student's own position never cached."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET
 
 from accounts.models import Cohort
@@ -85,11 +86,29 @@ def _shared_page(board: Board, page: int) -> SharedPage:
     return shared
 
 
-def _highlight(rows_html: str, user_id: int) -> str:
-    """Mark the student's own row in the shared HTML (a string edit: the cached part stays shared)."""
-    return rows_html.replace(
-        f'<tr data-user="{user_id}">', f'<tr data-user="{user_id}" class="is-me" aria-current="true">', 1
+def _own_row(rows_html: str, user_id: int, position) -> tuple[str, bool]:
+    """The shared (cached) rows with the student's own row as it is now: a string edit, so the cached
+    part stays shared and the page never contradicts itself.
+
+    Hidden (or not on this board): their row is taken out, even if the cached copy still lists them.
+    Visible: their row is rewritten from their live position and marked; returns whether it is on the page.
+    """
+    mine = re.compile(rf'<tr data-user="{int(user_id)}"[^>]*>.*?</tr>', re.S)
+    if position is None or position.hidden:
+        return mine.sub("", rows_html, count=1), False
+    row = position.row
+    fresh = format_html(
+        '<tr data-user="{}" class="is-me" aria-current="true"><td class="num">{}</td><td>{}</td><td>{}</td>'
+        '<td class="num">{}</td><td class="num">{}%</td></tr>',
+        user_id,
+        position.rank,
+        row.name,
+        row.cohort,
+        row.score,
+        row.accuracy,
     )
+    replaced, count = mine.subn(lambda _match: fresh, rows_html, count=1)
+    return replaced, bool(count)
 
 
 @login_required
@@ -114,11 +133,13 @@ def board(request: HttpRequest) -> HttpResponse:
     raw_page = request.GET.get("page", "")
     page = position.page if raw_page == "me" and position else _page_number(raw_page)
     shared = _shared_page(current, page)
-    on_page = bool(position and not position.hidden and position.page == shared.number)
+    rows_html, on_page = _own_row(shared.rows_html, request.user.pk, position)
     context.update(
         board=current,
         shared=shared,
-        rows_html=_highlight(shared.rows_html, request.user.pk),
+        # The live count where the student is on the board; the cached one may lag by a few seconds.
+        board_total=position.total if position and not position.hidden else shared.total,
+        rows_html=rows_html,
         position=position,
         on_page=on_page,
         query=_query(request),
@@ -134,7 +155,8 @@ def board_rows(request: HttpRequest) -> HttpResponse:
     if current is None:
         return HttpResponse(error, status=400)
     shared = _shared_page(current, _page_number(request.GET.get("page", "")))
-    return HttpResponse(_highlight(shared.rows_html, request.user.pk))
+    rows_html, _ = _own_row(shared.rows_html, request.user.pk, rank_of(board=current, user=request.user))
+    return HttpResponse(rows_html)
 
 
 def _query(request: HttpRequest) -> str:

@@ -190,6 +190,13 @@ class Block(models.Model):
         return self.mode == self.Mode.TIMED
 
     @property
+    def omitted_count(self) -> int:
+        """Items left unanswered when the block finished (0 while it is open)."""
+        if not self.is_finished or self.answered_count is None:
+            return 0
+        return self.item_count - self.answered_count
+
+    @property
     def score_percent(self) -> int | None:
         if self.correct_count is None or not self.item_count:
             return None

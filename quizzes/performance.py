@@ -22,6 +22,8 @@ class AccuracyRow:
     name: str
     answered: int
     correct: int
+    omitted: int = 0
+    standing: object = None  # leaderboard.selectors.SubjectStanding, by subject only
 
     @property
     def percent(self) -> int:
@@ -47,10 +49,17 @@ class Performance:
     by_subject: list[AccuracyRow]
     by_system: list[AccuracyRow]
     trend: list[TrendPoint]
+    omitted: int = 0
+    first_attempts: int = 0
 
     @property
     def percent(self) -> int:
         return round(100 * self.correct / self.answered) if self.answered else 0
+
+    @property
+    def first_attempt_percent(self) -> int | None:
+        """The boards' accuracy: first attempts right of first attempts (omitted ones included)."""
+        return round(100 * self.score / self.first_attempts) if self.first_attempts else None
 
     @property
     def remaining(self) -> int:
@@ -73,13 +82,26 @@ def final_answers(*, user: User) -> QuerySet[Item]:
     return items
 
 
-def _accuracy(cells: list[tuple[str, str, int, int, int]], column: int) -> list[AccuracyRow]:
+def omitted_items(*, user: User) -> QuerySet[Item]:
+    """Items left unanswered when their block finished (since the last reset): spent, incorrect."""
+    items = Item.objects.filter(block__owner=user, omitted=True)
+    if user.history_reset_at:
+        items = items.filter(block__finished_at__gte=user.history_reset_at)
+    return items
+
+
+def _accuracy(cells, column: int, omitted: dict[str, int]) -> list[AccuracyRow]:
     """Roll the (subject, system) cells up to one row per subject or per system, by name."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for cell in cells:
         totals[cell[column]][0] += cell[2]
         totals[cell[column]][1] += cell[3]
-    return [AccuracyRow(name, answered, correct) for name, (answered, correct) in sorted(totals.items())]
+    for name in omitted:
+        totals[name]  # a subject seen only as omitted items still gets its row
+    return [
+        AccuracyRow(name, answered, correct, omitted.get(name, 0))
+        for name, (answered, correct) in sorted(totals.items())
+    ]
 
 
 def _trend(user: User) -> list[TrendPoint]:
@@ -100,7 +122,7 @@ def _trend(user: User) -> list[TrendPoint]:
 
 
 def performance_for(*, user: User) -> Performance:
-    """Four queries, however much the student has answered (the published count is cached)."""
+    """Five queries, however much the student has answered (the published count is cached)."""
     # One grouped query gives the totals and both breakdowns: (subject, system, answered, correct, ms).
     cells = list(
         final_answers(user=user)
@@ -111,9 +133,21 @@ def performance_for(*, user: User) -> Performance:
         .order_by()
     )
     answered = sum(cell[2] for cell in cells)
+    omitted_cells = list(
+        omitted_items(user=user)
+        .values_list("question__subject__name", "question__system__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    omitted_by_subject: dict[str, int] = defaultdict(int)
+    omitted_by_system: dict[str, int] = defaultdict(int)
+    for subject, system, n in omitted_cells:
+        omitted_by_subject[subject] += n
+        omitted_by_system[system] += n
     history = UserQuestion.objects.filter(user=user).aggregate(
         score=Count("id", filter=Q(first_correct=True)),
         used=Count("id", filter=Q(seen=True, question__status=Question.Status.PUBLISHED)),
+        first_attempts=Count("id", filter=Q(first_answered_at__isnull=False)),
     )
     return Performance(
         answered=answered,
@@ -122,7 +156,9 @@ def performance_for(*, user: User) -> Performance:
         score=history["score"],
         used=history["used"],
         published=bank_cached("published-count", lambda: Question.objects.published().count()),
-        by_subject=_accuracy(cells, 0),
-        by_system=_accuracy(cells, 1),
+        by_subject=_accuracy(cells, 0, omitted_by_subject),
+        by_system=_accuracy(cells, 1, omitted_by_system),
         trend=_trend(user),
+        omitted=sum(omitted_by_subject.values()),
+        first_attempts=history["first_attempts"],
     )

@@ -1,12 +1,14 @@
 """/stats/: where the student is strong and weak; "Reset my history"."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from leaderboard.selectors import Board, rank_of
+from leaderboard.selectors import SUBJECT_PERCENTILE_MIN_ANSWERS, Board, rank_of, subject_standings
 from quizzes.performance import TREND_HEIGHT, TREND_WIDTH, performance_for
 from quizzes.services import history_reset
 
@@ -14,9 +16,17 @@ from quizzes.services import history_reset
 @login_required
 @require_GET
 def stats(request: HttpRequest) -> HttpResponse:
+    performance = performance_for(user=request.user)
+    standings = subject_standings(user=request.user)
+    if standings:
+        performance = replace(
+            performance,
+            by_subject=[replace(row, standing=standings.get(row.name)) for row in performance.by_subject],
+        )
     context = {
-        "performance": performance_for(user=request.user),
+        "performance": performance,
         "position": rank_of(board=Board.of(period="all"), user=request.user),
+        "percentile_min_answers": SUBJECT_PERCENTILE_MIN_ANSWERS,
         "trend_width": TREND_WIDTH,
         "trend_height": TREND_HEIGHT,
         "trend_midline": TREND_HEIGHT // 2,

@@ -307,12 +307,48 @@ def select_stem_words(page, start_word, end_word):
     )
 
 
+def tab_to(page, matches: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches the JS predicate (on `el`): reachable by keyboard."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({matches}); }})()"):
+            return
+    pytest.fail(f"Tab never reached {matches}")
+
+
 def test_a_timed_block_with_the_keyboard_suspended_overnight_and_reviewed(page, browser_settings):
-    student = make_user("nightowl")
     questions = [long_question(system="Renal") for _ in range(3)]
-    block = make_block(student, questions, mode=Block.Mode.TIMED)
-    log_in(page, student.username)
-    page.goto(f"/quizzes/{block.pk}/")
+    # Sign up and build the block with the keyboard only.
+    page.goto("/")
+    tab_to(page, "el.textContent.includes('Create a free account')")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_username")).to_be_visible()
+    tab_to(page, "el.id === 'id_username'")
+    page.keyboard.type("nightowl")
+    tab_to(page, "el.id === 'id_email'")
+    page.keyboard.type("nightowl@example.org")
+    tab_to(page, "el.id === 'id_password1'")
+    page.keyboard.type("loop-of-henle-2026")
+    tab_to(page, "el.id === 'id_password2'")
+    page.keyboard.type("loop-of-henle-2026")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("Hello, nightowl")
+    tab_to(page, "el.textContent.trim() === 'Build a practice block'")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_size")).to_be_visible()
+    tab_to(page, "el.id === 'id_size'")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("3")
+    tab_to(page, "el.name === 'mode' && el.value === 'tutor'")
+    page.keyboard.press("ArrowDown")  # the radio group moves to Timed
+    expect(page.locator('input[name=mode][value="timed"]')).to_be_checked()
+    tab_to(page, "el.textContent.trim() === 'Start the block'")
+    page.keyboard.press("Enter")
+    expect(page.locator(".exam-title")).to_have_text("Item 1 of 3")
+    student = User.objects.get(username="nightowl")
+    block = Block.objects.get(owner=student)
+    assert block.is_timed
+    questions = [item.question for item in block.items.select_related("question").order_by("position")]
     expect(page.locator("#block-screen[data-ready]")).to_have_count(1)
     expect(page.locator("html[data-marks-ready]")).to_have_count(1)
 

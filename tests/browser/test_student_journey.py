@@ -186,6 +186,6 @@ def test_close_the_tab_resume_with_the_clock_running_then_review_retake_and_stat
 
     page.goto("/stats/")
     expect(page.locator(".tile-value").first).to_contain_text("%")
-    expect(page.locator("text=3 answers")).to_be_visible()
+    expect(page.locator(".tile-label >> text=of all your answers correct")).to_contain_text("of 3")
     expect(page.locator("#by-system")).to_be_visible()
     page.shot("stats")

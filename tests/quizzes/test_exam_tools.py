@@ -427,3 +427,9 @@ def test_the_user_row_lookup_on_every_page_stays_one_query(
     with django_assert_max_num_queries(3):
         student_client.get("/stats/reset/")
     assert User.objects.get(pk=student.pk).theme == "auto"
+
+
+def test_my_blocks_says_how_many_items_were_omitted(student_client, timed_block, bank):
+    student_client.post(item_url(timed_block, 1), {"choice": correct_letter(bank[0])})
+    block_finish(block=timed_block)
+    assert "· 2 omitted" in student_client.get("/quizzes/").text
