@@ -243,74 +243,72 @@ def _rank_from_redis(board: Board, user: User, row, hidden: bool) -> tuple[int |
         return None, 0
 
 
-# --- Percentile by subject -----------------------------------------------------------------
+# --- Percentile by subject and by system ----------------------------------------------------
 
-# A student's accuracy in a subject is compared only among students with this many first
-# attempts there (fewer say more about luck), and only when there are this many of them.
-SUBJECT_PERCENTILE_MIN_ANSWERS = 10
-SUBJECT_PERCENTILE_MIN_STUDENTS = 10
-SUBJECT_SPREAD_CACHE_SECONDS = 600
+# A student's accuracy in a subject or system is compared only among students with this many
+# first attempts there (fewer say more about luck), and only when there are this many of them.
+PERCENTILE_MIN_ANSWERS = 10
+PERCENTILE_MIN_STUDENTS = 10
+SUBJECT_PERCENTILE_MIN_ANSWERS = PERCENTILE_MIN_ANSWERS  # the name /stats/ used first
 
 
 @dataclass(frozen=True)
-class SubjectStanding:
-    """Where a student's first-attempt accuracy in one subject stands among other students'."""
+class AreaStanding:
+    """Where a student's first-attempt accuracy in one subject or system stands among other students'."""
 
-    subject_id: int
     accuracy: int
     answered: int
-    peers: int  # students with enough first attempts in the subject, this one included
-    better_than_percent: int | None  # None below SUBJECT_PERCENTILE_MIN_STUDENTS peers
+    peers: int  # students with enough first attempts there, this one included
+    better_than_percent: int | None  # None below PERCENTILE_MIN_STUDENTS peers or answers
 
     @property
     def shown(self) -> bool:
         return self.better_than_percent is not None
 
+    @property
+    def others(self) -> int:
+        return max(0, self.peers - 1)
 
-def _subject_spread() -> dict[int, list[int]]:
-    """Per subject, how many qualifying students have each whole-percent accuracy (0-100).
 
-    One grouped query over the per-subject score aggregates, cached for ten minutes: the
-    page reads a histogram, never the millions of rows behind it.
-    """
-    from django.core.cache import cache
-    from django.db.models import Count, F, IntegerField
-    from django.db.models.functions import Cast
+SubjectStanding = AreaStanding
 
-    def load() -> dict[int, list[int]]:
-        rows = (
-            SubjectScore.objects.filter(answered__gte=SUBJECT_PERCENTILE_MIN_ANSWERS)
-            .annotate(bucket=Cast(100 * F("score") / F("answered"), IntegerField()))
-            .values_list("subject_id", "bucket")
-            .annotate(n=Count("id"))
-            .order_by()
+
+def _standing(accuracy: int, answered: int, counts: list[int] | None) -> AreaStanding:
+    counts = counts or [0] * 101
+    peers = sum(counts)
+    better = None
+    if answered >= PERCENTILE_MIN_ANSWERS and peers >= PERCENTILE_MIN_STUDENTS:
+        others = peers - 1  # the histogram includes this student, at their own bucket
+        below = sum(counts[:accuracy])
+        ties = max(0, counts[accuracy] - 1)
+        better = round(100 * (below + ties / 2) / others) if others else 100
+    return AreaStanding(accuracy, answered, peers, better)
+
+
+def area_standings(*, user: User) -> tuple[dict[str, AreaStanding], dict[str, AreaStanding]]:
+    """By subject name and by system name: the student's first-attempt accuracy and the share of
+    qualifying peers it beats (ties count half). Two small queries over the student's own rows;
+    the peers' spread is a histogram the task worker refreshes (`peer_spread_refresh`), so a
+    page never waits on the millions of rows behind it (before its first run: no percentiles)."""
+    from django.db.models import Count, Q
+
+    from leaderboard.tasks import spread_cached
+    from quizzes.models import UserQuestion
+
+    spread = spread_cached()
+    by_subject = {
+        name: _standing(100 * score // answered, answered, spread["subject"].get(name))
+        for name, score, answered in SubjectScore.objects.filter(user=user, answered__gt=0).values_list(
+            "subject__name", "score", "answered"
         )
-        spread: dict[int, list[int]] = {}
-        for subject_id, bucket, n in rows:
-            spread.setdefault(subject_id, [0] * 101)[max(0, min(100, bucket))] += n
-        return spread
-
-    return cache.get_or_set("peers:subject-spread", load, SUBJECT_SPREAD_CACHE_SECONDS)
-
-
-def subject_standings(*, user: User) -> dict[str, SubjectStanding]:
-    """By subject name: the student's first-attempt accuracy, and the share of peers it beats (ties: half)."""
-    mine = list(
-        SubjectScore.objects.filter(user=user).values_list("subject_id", "subject__name", "score", "answered")
+    }
+    systems = (
+        UserQuestion.objects.filter(user=user, first_answered_at__isnull=False)
+        .values_list("question__system__name")
+        .annotate(n=Count("id"), right=Count("id", filter=Q(first_correct=True)))
+        .order_by()
     )
-    if not mine:
-        return {}
-    spread = _subject_spread()
-    standings = {}
-    for subject_id, name, score, answered in mine:
-        accuracy = 100 * score // answered if answered else 0
-        counts = spread.get(subject_id, [0] * 101)
-        peers = sum(counts)
-        better = None
-        if answered >= SUBJECT_PERCENTILE_MIN_ANSWERS and peers >= SUBJECT_PERCENTILE_MIN_STUDENTS:
-            others = peers - 1  # the histogram includes this student (at their bucket)
-            below = sum(counts[:accuracy])
-            ties = counts[accuracy] - 1
-            better = round(100 * (below + ties / 2) / others) if others else 100
-        standings[name] = SubjectStanding(subject_id, accuracy, answered, peers, better)
-    return standings
+    by_system = {
+        name: _standing(100 * right // n, n, spread["system"].get(name)) for name, n, right in systems
+    }
+    return by_subject, by_system

@@ -23,7 +23,7 @@ class AccuracyRow:
     answered: int
     correct: int
     omitted: int = 0
-    standing: object = None  # leaderboard.selectors.SubjectStanding, by subject only
+    standing: object = None  # leaderboard.selectors.AreaStanding (set by the /stats/ view)
 
     @property
     def percent(self) -> int:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from leaderboard.selectors import SUBJECT_PERCENTILE_MIN_ANSWERS, Board, rank_of, subject_standings
+from leaderboard.selectors import SUBJECT_PERCENTILE_MIN_ANSWERS, Board, area_standings, rank_of
 from quizzes.performance import TREND_HEIGHT, TREND_WIDTH, performance_for
 from quizzes.services import history_reset
 
@@ -17,12 +17,12 @@ from quizzes.services import history_reset
 @require_GET
 def stats(request: HttpRequest) -> HttpResponse:
     performance = performance_for(user=request.user)
-    standings = subject_standings(user=request.user)
-    if standings:
-        performance = replace(
-            performance,
-            by_subject=[replace(row, standing=standings.get(row.name)) for row in performance.by_subject],
-        )
+    by_subject, by_system = area_standings(user=request.user)
+    performance = replace(
+        performance,
+        by_subject=[replace(row, standing=by_subject.get(row.name)) for row in performance.by_subject],
+        by_system=[replace(row, standing=by_system.get(row.name)) for row in performance.by_system],
+    )
     context = {
         "performance": performance,
         "position": rank_of(board=Board.of(period="all"), user=request.user),

@@ -70,9 +70,21 @@
           }
           return;
         }
+        if (formId === "suspend-form") {
+          try { localStorage.setItem("suspended:" + blockId, String(Date.now())); } catch (e) { /* no other tabs told */ }
+        }
         finishForm.submit();
       });
     }, true);
+  });
+
+  // Suspended in another tab: this one stops showing the question at once (the server
+  // refuses its answers and shows only "Block suspended" on the next request anyway).
+  window.addEventListener("storage", function (event) {
+    if (event.key !== "suspended:" + blockId || !event.newValue) return;
+    var main = document.querySelector(".block-main");
+    if (main) main.textContent = "This block was suspended in another tab. Reloading…";
+    setTimeout(function () { window.location.reload(); }, 300);
   });
 
   // --- Keyboard -----------------------------------------------------------------

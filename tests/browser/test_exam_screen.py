@@ -494,3 +494,19 @@ def test_on_a_phone_the_navigator_is_a_drawer_and_the_toolbar_is_at_the_thumb(pa
     page.click("#nav-cell-7")
     expect(page.locator(".exam-title")).to_have_text("Item 7 of 12")
     assert page.problems == []
+
+
+def test_suspending_in_one_tab_hides_the_question_in_the_other(page, browser_settings):
+    student = make_user("twotabs")
+    block = make_block(student, [long_question(), long_question()], mode=Block.Mode.TIMED)
+    log_in(page, student.username)
+    page.goto(f"/quizzes/{block.pk}/q/1/")
+    other = page.context.new_page()
+    other.goto(f"/quizzes/{block.pk}/q/2/")
+    expect(other.locator("#block-screen[data-ready]")).to_have_count(1)
+    page.click("#suspend-button")
+    expect(page.locator(".messages")).to_contain_text("Block suspended")
+    expect(other.locator("h1")).to_have_text("Block suspended")
+    expect(other.locator(".stem")).to_have_count(0)
+    other.close()
+    assert page.problems == []
