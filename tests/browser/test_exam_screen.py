@@ -81,9 +81,19 @@ def small_targets(page, selector):
     )
 
 
+# Controls a thumb hits on every page (links inside sentences are excepted, as WCAG 2.5.8 does).
+CONTROLS = (
+    "header a, header button, main button:not(.panel-close), main a.button, main select, .review-filter a, "
+    ".pagination a, .exam-tools .tool, a.nav-cell, .strike-toggle, .panel-close, .rename summary, "
+    ".keys-help summary"
+)
+
+
 def check(page, label):
     assert_no_axe_violations(page, label)
     no_sideways_scroll(page, label)
+    if page.viewport_size["width"] <= PHONE["width"]:
+        assert small_targets(page, CONTROLS) == [], label
     page.shot(re.sub(r"[^a-z0-9]+", "-", label.lower()))
 
 
@@ -109,7 +119,12 @@ def student_with_blocks(browser_settings):
 def test_every_student_page_state_passes_axe_and_fits_the_screen(page, student_with_blocks, size):
     page.set_viewport_size(DESKTOP if size == "desktop" else PHONE)
     student, timed, tutor = student_with_blocks
-    for url, label in [("/", "landing"), ("/accounts/login/", "login"), ("/accounts/signup/", "signup")]:
+    for url, label in [
+        ("/", "landing"),
+        ("/accounts/login/", "login"),
+        ("/accounts/signup/", "signup"),
+        ("/accounts/password_reset/", "password reset"),
+    ]:
         page.goto(url)
         check(page, f"{size} {label}")
     log_in(page, student.username)
@@ -123,6 +138,7 @@ def test_every_student_page_state_passes_axe_and_fits_the_screen(page, student_w
         ("/notes/", "my notes"),
         ("/notes/?q=nothing-matches", "my notes empty search"),
         ("/accounts/password_change/", "password change"),
+        ("/stats/reset/", "reset my history"),
         (f"/quizzes/{tutor.pk}/q/1/", "tutor revealed item"),
         (f"/quizzes/{tutor.pk}/q/2/", "tutor unanswered item"),
     ]
