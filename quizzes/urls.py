@@ -1,10 +1,11 @@
 from django.urls import path
 
-from quizzes.views import build, review, take
+from quizzes.views import build, labs, review, take
 
 urlpatterns = [
     path("", review.block_list, name="block_list"),
     path("new/", build.block_new, name="block_new"),
+    path("labs/", labs.lab_values, name="lab_values"),
     path("new/counts/", build.block_new_counts, name="block_new_counts"),
     path("<int:block_id>/", take.block_resume, name="block_resume"),
     path("<int:block_id>/q/<int:position>/", take.item_detail, name="item_detail"),

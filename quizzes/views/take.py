@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from notes.selectors import notes_for
 from quizzes import lifecycle
-from quizzes.lab_values import SECTIONS as LAB_SECTIONS
 from quizzes.models import LETTERS, Block, Item
 from quizzes.selectors import (
     NO_SHARES,
@@ -94,7 +93,6 @@ def _render_item(
         "block_spent_ms": sum(cell.time_spent_ms for cell in navigator),
         "highlights_json": json.dumps(item.highlights or []),
         "note": notes_for(user=request.user, question_ids=[item.question_id]).get(item.question_id),
-        "lab_sections": LAB_SECTIONS,
         "reveal": reveal,
         "shares": peer_shares(question_ids=[item.question_id]).get(item.question_id, NO_SHARES)
         if reveal

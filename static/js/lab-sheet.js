@@ -3,11 +3,15 @@
 // every word typed must appear). Tables with no match and their jump links are
 // hidden, and #lab-search-status says how many values match. Escape in the box
 // clears it (a second Escape, on an empty box, is left to the page).
+// The question screen fetches the sheet when its panel first opens and calls
+// window.labSheetInit(); the lab-values page has it from the start.
 (function () {
   "use strict";
+  function init() {
   var input = document.getElementById("lab-search");
   var sheet = input && input.closest ? input.closest(".lab-sheet") : null;
-  if (!input || !sheet) return;
+  if (!input || !sheet || sheet.dataset.ready) return;
+  sheet.dataset.ready = "true";
   var status = document.getElementById("lab-search-status");
   var statusTimer = null;
 
@@ -78,4 +82,7 @@
 
   // A value restored by the browser (back/forward) filters at once.
   if (input.value) filter();
+  }
+  window.labSheetInit = init;
+  init();
 })();

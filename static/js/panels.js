@@ -20,8 +20,29 @@
       if (target) { target.focus(); return; }
     }
   }
+  // A panel whose content lives at its own address (the lab sheet: ~200 rows, the same for
+  // everyone) is fetched once, when first opened, instead of riding along with every question.
+  function load(box) {
+    var slot = box.querySelector("[data-src]");
+    if (!slot || slot.dataset.loaded) return Promise.resolve();
+    slot.dataset.loaded = "loading";
+    return fetch(slot.dataset.src, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.text();
+    }).then(function (html) {
+      slot.innerHTML = html;
+      slot.dataset.loaded = "true";
+      if (window.labSheetInit) window.labSheetInit();
+    }).catch(function () {
+      delete slot.dataset.loaded;  // the link in the slot still opens the sheet; the next open tries again
+    });
+  }
   function open(name, from) {
     if (!panel(name)) return;
+    var box = panel(name);
+    if (box.querySelector("[data-src]:not([data-loaded=true])")) {
+      load(box).then(function () { if (current === name) focusInside(name); });
+    }
     if (current && current !== name) close(false);
     current = name;
     opener = from || document.activeElement;

@@ -410,7 +410,7 @@ def test_inside_a_block_the_exam_bar_replaces_the_site_navigation(student_client
     ):
         assert f'<span class="tool-label">{tool}</span>' in text
     assert "Alt</kbd>+<kbd>N" in text  # the keys are documented on the page
-    assert "Cerebrospinal fluid" in text and 'id="lab-search"' in text
+    assert 'data-src="/quizzes/labs/?fragment=1"' in text and 'href="/quizzes/labs/"' in text
     assert 'id="calculator"' in text
 
 
@@ -433,3 +433,26 @@ def test_my_blocks_says_how_many_items_were_omitted(student_client, timed_block,
     student_client.post(item_url(timed_block, 1), {"choice": correct_letter(bank[0])})
     block_finish(block=timed_block)
     assert "· 2 omitted" in student_client.get("/quizzes/").text
+
+
+def test_the_lab_sheet_is_one_shared_cached_fragment_and_a_page(
+    client, student_client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(0):
+        fragment = client.get("/quizzes/labs/?fragment=1")
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "public" in fragment["Cache-Control"] and "max-age=86400" in fragment["Cache-Control"]
+    for text in (
+        "Cerebrospinal fluid",
+        "136\u2013146 mEq/L",
+        "136\u2013146 mmol/L",
+        'id="lab-search"',
+        "Hormones",
+    ):
+        assert text in fragment.text
+    page = student_client.get("/quizzes/labs/")
+    assert (
+        page.status_code == 200 and "<h1>Lab values</h1>" in page.text and "Cerebrospinal fluid" in page.text
+    )
+    assert "public" not in page.get("Cache-Control", "")  # the signed-in page names the student
+    assert client.post("/quizzes/labs/").status_code == 405

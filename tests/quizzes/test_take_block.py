@@ -40,7 +40,7 @@ def test_question_screen_shows_the_item_without_the_key(student_client, tutor_bl
     assert bank[1].lead_in in text
     assert text.count('type="radio" name="choice"') == 5
     assert 'id="nav-cell-3"' in text and 'aria-current="step"' in text
-    assert "Lab values" in text and "136–146 mEq/L" in text and "Cerebrospinal" in text
+    assert "Lab values" in text and 'data-src="/quizzes/labs/?fragment=1"' in text
     assert bank[1].explanation not in text
     assert bank[1].educational_objective not in text
     assert "correct answer" not in text.lower()
