@@ -41,6 +41,17 @@ run: venv ## serve the demo on http://127.0.0.1:$(PORT) with the task worker (SQ
 	DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT; \
 		DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+.PHONY: manage
+manage: venv ## any manage.py command on the same database as make run, e.g. make manage ARGS="lint_bank"
+	@# The development settings make run uses (DEBUG on, its SQLite file or DATABASE_URL), so a faculty member
+	@# can import, export, lint or create a superuser without setting DEBUG or a SECRET_KEY by hand.
+	@# Production stays strict: outside make, DEBUG is off and a missing SECRET_KEY stops every command.
+	DEBUG=$${DEBUG:-true} $(PY) manage.py $(ARGS)
+
+.PHONY: lint-bank
+lint-bank: venv ## the item-writing linter over the demo bank file (make manage ARGS="lint_bank" for the database)
+	DEBUG=$${DEBUG:-true} $(PY) manage.py lint_bank --file quizzes/fixtures/demo_bank.json
+
 .PHONY: services
 services: ## start PostgreSQL and Redis if they are not running
 	@bin/services-up
@@ -61,6 +72,8 @@ browser-deps: ## install Debian's Chromium and axe-core (npm ci) for the browser
 .PHONY: test
 test: venv services browser-deps ## the whole suite against PostgreSQL and Redis, then the journey through PgBouncer
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	@# The demo bank must pass the item-writing linter (errors fail; warnings are printed).
+	$(TEST_ENV) $(PY) manage.py lint_bank --file quizzes/fixtures/demo_bank.json
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 	@if [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-pgbouncer; fi
 
@@ -110,6 +123,16 @@ bench-draw: venv services ## time block building with 20,000 questions and a 5,0
 		|| createdb -h 127.0.0.1 -U postgres usmle_quiz_bench
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(BENCH_ENV) $(PY) manage.py bench_block_draw $(BENCH_ARGS)
+
+# The item analysis benchmark: 20,000 questions and 10,000,000 first attempts in their own database.
+IA_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/usmle_quiz_ia_bench
+IA_ARGS ?= --students 1000000 --questions 20000 --attempts 10000000
+.PHONY: bench-item-analysis
+bench-item-analysis: venv services ## time the item analysis refresh on 1M students and 10M first attempts (IA_ARGS to shrink)
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'usmle_quiz_ia_bench'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres usmle_quiz_ia_bench
+	$(BENCH_ENV) DATABASE_URL=$(IA_BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0
+	$(BENCH_ENV) DATABASE_URL=$(IA_BENCH_DATABASE_URL) $(PY) manage.py bench_item_analysis $(IA_ARGS)
 
 # The leaderboard benchmark: a million generated students in their own database.
 LB_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/usmle_quiz_lb_bench

@@ -10,6 +10,13 @@ class CohortAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    # The staff who teach the cohort (they see its dashboard); only staff can be chosen.
+    filter_horizontal = ["faculty"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "faculty":
+            kwargs["queryset"] = User.objects.filter(is_staff=True).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(User)

@@ -10,6 +10,8 @@ class Cohort(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    # The staff who teach it: they see its dashboard in the admin (faculty.selectors.cohorts_taught_by).
+    faculty = models.ManyToManyField("accounts.User", blank=True, related_name="teaching_cohorts")
 
     class Meta:
         ordering = ["name"]

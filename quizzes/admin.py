@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -9,8 +10,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from quizzes import admin_images  # noqa: F401 - registers the question images' admin
+from quizzes.admin_import import import_urls
 from quizzes.bank_cache import bank_changed
-from quizzes.models import MAX_CHOICES, Choice, Question, Subject, System
+from quizzes.images import image_keys_in
+from quizzes.models import MAX_CHOICES, Choice, Question, QuestionImage, Subject, System
 from quizzes.question_rules import ChoiceData, choice_problems
 from quizzes.services import question_render, questions_set_status
 
@@ -58,6 +62,41 @@ class ChoiceForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
+class QuestionForm(forms.ModelForm):
+    """A question may be saved as a draft without an objective (imports have none), never published."""
+
+    class Meta:
+        model = Question
+        fields = [
+            "external_id", "status", "subject", "system", "difficulty",
+            "stem", "lead_in", "explanation", "educational_objective",
+        ]  # fmt: skip
+        help_texts = {
+            "stem": "Markdown. An image: upload it under Question images, then paste its reference, "
+            "e.g. ![12-lead ECG](image:KEY).",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == Question.Status.PUBLISHED
+            and not (cleaned.get("educational_objective") or "").strip()
+        ):
+            self.add_error("educational_objective", "Write the educational objective before publishing.")
+        missing = image_keys_in(cleaned.get("stem", ""), cleaned.get("explanation", "")) - set(
+            QuestionImage.objects.filter(
+                key__in=image_keys_in(cleaned.get("stem", ""), cleaned.get("explanation", ""))
+            ).values_list("key", flat=True)
+        )
+        if missing:
+            raise ValidationError(
+                "No stored image has the reference "
+                + ", ".join(f"image:{key}" for key in sorted(missing))
+                + ": upload it under Question images and copy its reference."
+            )
+        return cleaned
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
     form = ChoiceForm
@@ -84,6 +123,7 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
     inlines = [ChoiceInline]
     list_display = [
         "external_id",
@@ -115,6 +155,27 @@ class QuestionAdmin(admin.ModelAdmin):
         url = reverse("admin:quizzes_question_preview", args=[question.pk])
         return format_html('<a href="{}">Preview</a>', url)
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        """Beside the form: the item-writing check, how the item performs, and what students reported."""
+        from faculty.selectors import question_statistic_for
+        from quizzes.lint import lint_item, lint_item_from_question
+        from reports.selectors import reports_for_question
+
+        extra_context = dict(extra_context or {})
+        question = (
+            Question.objects.prefetch_related("choices").filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if question is not None:
+            findings = lint_item(lint_item_from_question(question))
+            extra_context.update(
+                lint_findings=sorted(findings, key=lambda finding: finding.severity != "error"),
+                statistic=question_statistic_for(question.pk),
+                problem_reports=list(reports_for_question(question.pk)[:20]),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
         question_render(question=obj)
         super().save_model(request, obj, form, change)
@@ -133,8 +194,21 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected questions")
     def publish(self, request: HttpRequest, queryset) -> None:
-        changed = questions_set_status(questions=queryset, status=Question.Status.PUBLISHED)
+        # Imported questions may lack what a student needs after answering (Aiken has no explanation,
+        # Moodle and GIFT no objective): those stay drafts until faculty write it.
+        incomplete = Q(educational_objective="") | Q(explanation="")
+        without_objective = queryset.filter(incomplete).count()
+        changed = questions_set_status(
+            questions=queryset.exclude(incomplete), status=Question.Status.PUBLISHED
+        )
         self.message_user(request, f"{changed} question(s) published.", messages.SUCCESS)
+        if without_objective:
+            self.message_user(
+                request,
+                f"{without_objective} question(s) left in draft: they have no educational objective "
+                "or no explanation yet.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Unpublish selected questions (back to draft)")
     def unpublish(self, request: HttpRequest, queryset) -> None:
@@ -147,7 +221,7 @@ class QuestionAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.preview_view),
             name="quizzes_question_preview",
         )
-        return [preview, *super().get_urls()]
+        return [preview, *import_urls(self.admin_site), *super().get_urls()]
 
     def preview_view(self, request: HttpRequest, question_id: int) -> HttpResponse:
         """The question exactly as a student sees it, then the explanation as after answering."""

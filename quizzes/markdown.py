@@ -4,8 +4,12 @@ Markdown allows raw HTML, so the output goes through nh3 (an allow-list
 sanitiser): a <script>, an onerror= or a javascript: link never survives.
 """
 
+import re
+
 import markdown as markdown_lib
 import nh3
+
+from quizzes.images import images_resolve_html
 
 _TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "u", "sub", "sup", "code", "pre",
@@ -21,13 +25,20 @@ _ATTRIBUTES = {
 _URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(text: str) -> str:
+# The zoom link around a question image, and the marker for an image reference that names no stored image.
+_CLASSES = {"a": {"zoomable"}, "span": {"image-missing"}}
+
+
+def render_markdown(text: str, *, images: dict | None = None) -> str:
+    """`images` maps the keys of the stored images the text refers to (`image:KEY`) to their rows."""
     html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
-    html = html.replace("<img ", '<img loading="lazy" ')
+    html = images_resolve_html(html, images or {})
+    html = re.sub(r"<img (?![^>]*loading=)", '<img loading="lazy" ', html)
     return nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
+        allowed_classes=_CLASSES,
         link_rel="noopener noreferrer nofollow",
     )

@@ -59,7 +59,9 @@ class Question(models.Model):
         help_text="The question itself, e.g. “Which of the following is the most likely diagnosis?”",
     )
     explanation = models.TextField(help_text="Markdown: why each choice is right or wrong.")
-    educational_objective = models.TextField(help_text="One sentence.")
+    # Blank only on a draft: formats such as Moodle XML or GIFT have no objective, so imported questions
+    # arrive without one and cannot be published until faculty write it (quizzes.admin, services.bank).
+    educational_objective = models.TextField(blank=True, help_text="One sentence (required to publish).")
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="questions")
     system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="questions")
     difficulty = models.PositiveSmallIntegerField(
@@ -122,6 +124,88 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter}. {self.text[:60]}"
+
+
+class QuestionImage(models.Model):
+    """An image faculty put in a stem, an explanation or a choice (an ECG, a smear, a radiograph).
+
+    Uploads are decoded and re-encoded by quizzes.images (so EXIF, trailing payloads and anything but
+    pixels are gone) into two WebP renditions stored through Django's storage API under names made from
+    `key`, a hash of the uploaded bytes: names nobody can guess and that never change (a year's cache).
+    Text refers to an image as `image:KEY` (`![alt text](image:KEY)` in Markdown).
+    """
+
+    key = models.CharField(max_length=32, unique=True)
+    # The hashes of the bytes as uploaded and of the stored full rendition: an export re-imported (which
+    # carries the rendition, not the upload) finds the same image instead of making a copy.
+    source_sha256 = models.CharField(max_length=64, db_index=True)
+    full_sha256 = models.CharField(max_length=64, db_index=True)
+    alt_text = models.CharField(
+        max_length=300, help_text="What the image shows, for students who cannot see it."
+    )
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    web_width = models.PositiveIntegerField()
+    web_height = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.alt_text[:60]} ({self.key})"
+
+    @property
+    def reference(self) -> str:
+        """What faculty paste into a stem, an explanation or a choice."""
+        alt = self.alt_text.replace("]", ")").replace("[", "(")
+        return f"![{alt}](image:{self.key})"
+
+    def storage_name(self, rendition: str) -> str:
+        return f"question-images/{self.key}/{rendition}.webp"
+
+
+class QuestionImport(models.Model):
+    """One file faculty uploaded to import: previewed, then confirmed, then run by the task worker.
+
+    The file itself is kept (through the storage API) until the import has run, so the preview and the
+    import read the same bytes; `processed` of `total` is the progress the admin page shows.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed, not confirmed"
+        QUEUED = "queued", "Waiting for the task worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    format = models.CharField(max_length=10)
+    file = models.FileField(upload_to="question-imports/", max_length=200)
+    options = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    # {"created": n, "updated": n, "unchanged": n, "images": n, "skipped": n} once done; the error if failed.
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 0
 
 
 class Block(models.Model):

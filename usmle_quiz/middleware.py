@@ -101,7 +101,8 @@ class MalformedRequestMiddleware:
 
     - Methods other than GET, HEAD, POST and OPTIONS: 405. Django's class-based
       auth views would treat PUT as POST; no page here has a use for it.
-    - A body declared larger than MAX_REQUEST_BODY_BYTES (plus room for multipart framing): 413.
+    - A body declared larger than MAX_REQUEST_BODY_BYTES (MAX_UPLOAD_BYTES in the admin, which takes
+      files), plus room for multipart framing: 413.
     - A NUL byte in the path, the query or a form field: 400. PostgreSQL text
       cannot hold NUL, so such a value reaching a lookup would raise a
       DataError (a 500). Forms refuse it field by field; query parameters read
@@ -121,8 +122,8 @@ class MalformedRequestMiddleware:
         declared = _declared_length(request)
         if declared is None:
             return HttpResponse(render_to_string("400.html"), status=400)
-        if declared > settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024:
-            # Refused before a byte of the body is read: no form here takes files, and Django's
+        if declared > _body_limit(request) + 64 * 1024:
+            # Refused before a byte of the body is read: no student form takes files, and Django's
             # own limit does not count file parts (those would be streamed to disk).
             return HttpResponse(render_to_string("400.html"), status=413)
         form = request.POST if request.method == "POST" else {}
@@ -130,6 +131,13 @@ class MalformedRequestMiddleware:
             log.warning("refused a NUL byte in %s %s", request.method, request.path[:200])
             return HttpResponse(render_to_string("400.html"), status=400)
         return self.get_response(request)
+
+
+def _body_limit(request: HttpRequest) -> int:
+    """Only the admin takes files (question images, question files to import): a larger limit there."""
+    if request.path.startswith("/" + settings.ADMIN_URL):
+        return max(settings.MAX_UPLOAD_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 def _declared_length(request: HttpRequest) -> int | None:

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "quizzes",
     "leaderboard",
     "notes",
+    "faculty",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +197,8 @@ RATE_LIMITS = {
     "answer": env_str("RATE_LIMIT_ANSWER", "5/s"),
     "block_create": env_str("RATE_LIMIT_BLOCK_CREATE", "10/m"),
     "note": env_str("RATE_LIMIT_NOTE", "60/m"),
+    # "Report a problem" on a question: a careful student sends a few an hour, a script hundreds.
+    "report": env_str("RATE_LIMIT_REPORT", "10/h"),
     # Highlights, strike-outs, suspend/resume and renames: small writes a student makes often.
     "marks": env_str("RATE_LIMIT_MARKS", "120/m"),
     # Anonymous writes. Per browser (the device cookie, which login() does not rotate):
@@ -285,8 +289,38 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Question images (quizzes.images) ----------------------------------------
+# Local files under MEDIA_ROOT by default, served by the app itself (quizzes.views.media) with a year's cache:
+# their names are hashes of their content. MEDIA_STORAGE=s3 stores them in an S3-compatible bucket through
+# django-storages instead; the bucket (or the CDN in front of it, AWS_S3_CUSTOM_DOMAIN) must serve the
+# question-images/ prefix publicly, because the URLs are written into each question's rendered HTML.
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "local", {"local", "s3"})
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+QUESTION_IMAGE_MAX_BYTES = env_int("QUESTION_IMAGE_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
+if MEDIA_STORAGE == "s3":
+    _bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not _bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (boto3 reads them).
+            "querystring_auth": False,  # signed URLs would expire inside the stored HTML
+            "file_overwrite": True,  # names are content hashes: the same name is the same bytes
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
 # --- Request limits -------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024, minimum=1024)
+# The admin's uploads (question images, question files with embedded images) may be larger.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 32 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # --- Security -------------------------------------------------------------
@@ -307,11 +341,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+
+def _media_origins() -> list[str]:
+    from urllib.parse import urlsplit
+
+    if MEDIA_STORAGE != "s3":
+        return []
+    domain = STORAGES["default"]["OPTIONS"]["custom_domain"]
+    if domain:
+        return [f"https://{domain}"]
+    endpoint = STORAGES["default"]["OPTIONS"]["endpoint_url"]
+    if endpoint:
+        parts = urlsplit(endpoint)
+        return [f"{parts.scheme}://{parts.netloc}"]
+    return ["https://*.amazonaws.com"]
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # Question images come from this site unless they live in a bucket or CDN (MEDIA_STORAGE=s3).
+    "img-src": [CSP.SELF, "data:", *_media_origins()],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],

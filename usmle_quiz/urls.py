@@ -1,9 +1,11 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from accounts.forms import LockoutAdminAuthenticationForm
-from quizzes.views import stats
+from quizzes.views import media, stats
 from usmle_quiz import health, views
 from usmle_quiz.admin_site import VerifiedAdminSite
 from usmle_quiz.ratelimits import ip_key, rate_limit
@@ -25,6 +27,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("leaderboard/", include("leaderboard.urls")),
     path("notes/", include("notes.urls")),
+    path("reports/", include("reports.urls")),
     path("stats/", stats.stats, name="stats"),
     path("stats/reset/", stats.stats_reset, name="stats_reset"),
     path("healthz", health.healthz, name="healthz"),
@@ -35,6 +38,17 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages (like the admin's) that name no icon.
     path("favicon.ico", views.favicon),
 ]
+
+# Question images kept on local disk (MEDIA_STORAGE=local): served by the app, cached for a year.
+if settings.MEDIA_STORAGE == "local" and settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(
+        re_path(
+            r"^" + re.escape(settings.MEDIA_URL.lstrip("/")) + r"question-images/(?P<key>[0-9a-f]{32})/"
+            r"(?P<rendition>full|web)\.webp$",
+            media.question_image,
+            name="question_image",
+        )
+    )
 
 if "debug_toolbar" in settings.INSTALLED_APPS:
     urlpatterns.append(path("__debug__/", include("debug_toolbar.urls")))

@@ -10,15 +10,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from quizzes.bank_cache import bank_changed
+from quizzes.images import image_keys_in
 from quizzes.markdown import render_markdown
 from quizzes.models import Choice, Question, Subject, System, Taxonomy
 from quizzes.question_format import QuestionData
+from quizzes.services.images import images_by_key
 
 
-def question_render(*, question: Question) -> None:
-    """Refresh the sanitised HTML from the Markdown; call before every save that edits text."""
-    question.stem_html = render_markdown(question.stem)
-    question.explanation_html = render_markdown(question.explanation)
+def question_render(*, question: Question, images: dict | None = None) -> None:
+    """Refresh the sanitised HTML from the Markdown; call before every save that edits text.
+
+    `images` (key -> QuestionImage) saves the lookup when an import renders many questions at once.
+    """
+    if images is None:
+        images = images_by_key(image_keys_in(question.stem, question.explanation))
+    question.stem_html = render_markdown(question.stem, images=images)
+    question.explanation_html = render_markdown(question.explanation, images=images)
 
 
 def taxonomy_get_or_create(*, model: type[Taxonomy], name: str) -> Taxonomy:
@@ -38,13 +45,17 @@ class ImportResult:
 
 
 @transaction.atomic
-def questions_import(*, questions: list[QuestionData]) -> ImportResult:
+def questions_import(*, questions: list[QuestionData], images: dict | None = None) -> ImportResult:
     """Create or update each question by external_id; identical questions are left untouched.
 
     The caller validated the whole file first (question_format.parse_bank), so
     this either writes every question or, on any database error, none.
     """
     result = ImportResult()
+    if images is None:  # one lookup for every image the file's questions refer to
+        images = images_by_key(
+            image_keys_in(*(text for data in questions for text in (data.stem, data.explanation)))
+        )
     subjects: dict[str, Subject] = {}
     systems: dict[str, System] = {}
     existing = {
@@ -63,6 +74,7 @@ def questions_import(*, questions: list[QuestionData]) -> ImportResult:
             question=existing.get(data.external_id),
             subject=subjects[data.subject],
             system=systems[data.system],
+            images=images,
         )
         setattr(result, outcome, getattr(result, outcome) + 1)
     if result.created or result.updated:
@@ -71,7 +83,7 @@ def questions_import(*, questions: list[QuestionData]) -> ImportResult:
 
 
 def _question_upsert(
-    *, data: QuestionData, question: Question | None, subject: Subject, system: System
+    *, data: QuestionData, question: Question | None, subject: Subject, system: System, images: dict
 ) -> str:
     fields = {
         "stem": data.stem,
@@ -86,7 +98,7 @@ def _question_upsert(
     wanted_choices = {(c.letter, c.text, c.is_correct) for c in data.choices}
     if question is None:
         question = Question(external_id=data.external_id, **fields)
-        question_render(question=question)
+        question_render(question=question, images=images)
         question.save()
         Choice.objects.bulk_create(
             Choice(question=question, letter=c.letter, text=c.text, is_correct=c.is_correct)
@@ -101,7 +113,7 @@ def _question_upsert(
         return "unchanged"
     for name, value in fields.items():
         setattr(question, name, value)
-    question_render(question=question)
+    question_render(question=question, images=images)
     question.save()
     question.choices.all().delete()
     Choice.objects.bulk_create(

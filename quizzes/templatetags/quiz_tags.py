@@ -3,7 +3,18 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.images import choice_text_html
+
 register = template.Library()
+
+
+@register.filter
+def choice_html(text: str, mode: str = "") -> SafeString:
+    """A choice's text, escaped, with `![alt](image:KEY)` shown as the image; "label" leaves out the zoom
+    link (inside a choice's label a click picks the choice)."""
+    if "image:" not in text:
+        return escape(text)
+    return mark_safe(choice_text_html(text, zoom=mode != "label"))  # noqa: S308 - every part escaped there
 
 
 @register.filter

@@ -49,3 +49,29 @@ document.addEventListener("submit", function (event) {
     element.textContent = (element.dataset.local === "time" ? timeFormat : dateFormat).format(moment);
   });
 })();
+
+// Question images open full size in a dialog (Esc or the button closes it and focus returns to the
+// image's link). Without this script the link opens the full image on its own.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a.zoomable");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  var dialog = document.createElement("dialog");
+  dialog.className = "image-zoom";
+  var thumb = link.querySelector("img");
+  dialog.setAttribute("aria-label", "Image: " + (thumb ? thumb.alt : ""));
+  var close = document.createElement("button");
+  close.type = "button";
+  close.className = "image-zoom-close";
+  close.textContent = "Close image";
+  var image = document.createElement("img");
+  image.src = link.href;
+  image.alt = thumb ? thumb.alt : "";
+  dialog.append(close, image);
+  close.addEventListener("click", function () { dialog.close(); });
+  dialog.addEventListener("click", function (e) { if (e.target === dialog || e.target === image) dialog.close(); });
+  dialog.addEventListener("close", function () { dialog.remove(); link.focus(); });
+  document.body.append(dialog);
+  dialog.showModal();
+  close.focus();
+});

@@ -470,7 +470,7 @@ def test_a_timed_block_with_the_keyboard_suspended_overnight_and_reviewed(page, 
     expect(page.locator("#item-1 .explanation")).to_be_visible()
     expect(page.locator("#item-1 .stem mark.hl")).to_have_count(2)
     expect(page.locator('#item-1 .choice[data-letter="D"]')).to_have_class(re.compile("is-struck"))
-    expect(page.locator("#item-1 textarea")).to_have_value("Nephrotic range? Recheck albumin.")
+    expect(page.locator("#item-1 textarea[name=text]")).to_have_value("Nephrotic range? Recheck albumin.")
     page.shot("review-after-overnight")
     page.goto("/notes/?q=albumin")
     expect(page.locator("main")).to_contain_text("Nephrotic range?")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FacultyConfig(AppConfig):
+    name = "faculty"
+    verbose_name = "Faculty"
