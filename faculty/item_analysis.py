@@ -222,7 +222,9 @@ class RefreshResult:
 # Problem reports students sent (reports app) that staff have not triaged yet, per question.
 _OPEN_REPORTS_SQL = """
 UPDATE faculty_questionstatistic s SET open_reports = r.n
-FROM (SELECT question_id, COUNT(*) AS n FROM reports_problemreport WHERE status = 'open' GROUP BY question_id) r
+FROM (
+    SELECT question_id, COUNT(*) AS n FROM reports_problemreport WHERE status = 'open' GROUP BY question_id
+) r
 WHERE s.question_id = r.question_id
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -102,6 +103,8 @@ def item_analysis(request: HttpRequest) -> HttpResponse:
         bank=bank,
         computed_at=computed_at,
         queued=queued,
+        postgresql=connection.vendor == "postgresql",
+        database_vendor=connection.display_name,
         max_age_minutes=int(ITEM_ANALYSIS_MAX_AGE.total_seconds() // 60),
         headings=_sort_headings(params, filters.sort),
         query=urlencode(params),

@@ -53,9 +53,14 @@ class ProblemReportAdmin(admin.ModelAdmin):
     search_fields = ["question__external_id", "reporter__username"]
     search_help_text = "A question ID (or part of one), or the reporter's username."
     actions = ["accept", "reject", "mark_fixed"]
+
+    class Media:
+        css = {"all": ["css/admin-extra.css"]}
+
     ordering = ["-created_at"]
     fields = [
         "question_link",
+        "question_figures",
         "item",
         "reporter",
         "kind",
@@ -69,6 +74,7 @@ class ProblemReportAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [
         "question_link",
+        "question_figures",
         "item",
         "reporter",
         "kind",
@@ -83,6 +89,34 @@ class ProblemReportAdmin(admin.ModelAdmin):
     def question_link(self, report: ProblemReport) -> str:
         url = reverse("admin:quizzes_question_change", args=[report.question_id])
         return format_html('<a href="{}">{}</a>', url, report.question.external_id)
+
+    @admin.display(description="How the item performs (first attempts)")
+    def question_figures(self, report: ProblemReport) -> str:
+        """The item analysis beside the report: a "wrong key" report on an item whose top students
+        prefer a distractor is read differently from one on an item that discriminates well."""
+        from faculty.selectors import question_statistic_for
+
+        statistic = question_statistic_for(report.question_id)
+        if statistic is None or not statistic.attempts:
+            return "No first attempts counted yet."
+        flags = ", ".join(label for flagged, label in (
+            (statistic.flag_likely_wrong_key, "likely wrong key"),
+            (statistic.flag_too_easy, "too easy"),
+            (statistic.flag_too_hard, "too hard"),
+            (statistic.flag_dead_distractor, "a distractor nobody chooses"),
+        ) if flagged)  # fmt: skip
+        discrimination = (
+            f"{statistic.discrimination:.2f}" if statistic.discrimination is not None else "not enough data"
+        )
+        return format_html(
+            'n {}, {} % correct, discrimination {}, {} open report(s){}. <a href="{}">Item analysis</a>',
+            statistic.attempts,
+            round(statistic.facility or 0),
+            discrimination,
+            statistic.open_reports,
+            f"; flags: {flags}" if flags else "",
+            reverse("admin:faculty_questionstatistic_changelist"),
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_open_reports_are_counted_and_triaged_ones_are_not(student, other_student):
     question, quiet = make_question(), make_question()
     send(student, answered_tutor_block(student, [question, quiet]), kind="typo", comment="a typo")
-    send(other_student, answered_tutor_block(other_student, [question, quiet]), kind="wrong_key", comment="B?")
+    block = answered_tutor_block(other_student, [question, quiet])
+    send(other_student, block, kind="wrong_key", comment="B?")
     third = make_user("carol")
     send(third, answered_tutor_block(third, [question]), kind="unclear", comment="?")
     ProblemReport.objects.filter(reporter=third).update(status=ProblemReport.Status.REJECTED)

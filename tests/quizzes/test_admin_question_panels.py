@@ -46,3 +46,18 @@ def test_the_change_form_stays_within_its_query_budget(admin_client, student, dj
     send(student, answered_tutor_block(student, [question]), kind="unclear", comment="y")
     with django_assert_max_num_queries(30):
         assert admin_client.get(f"{ADMIN}quizzes/question/{question.pk}/change/").status_code == 200
+
+
+def test_the_report_triage_page_shows_the_items_figures(admin_client, student, other_student):
+    from faculty.item_analysis import statistics_refresh
+    from reports.models import ProblemReport
+
+    question = make_question()
+    send(student, answered_tutor_block(student, [question]), kind="wrong_key", comment="B is right")
+    report = ProblemReport.objects.get()
+    page = words(admin_client.get(f"{ADMIN}reports/problemreport/{report.pk}/change/"))
+    assert "No first attempts counted yet." in page
+    answered_tutor_block(other_student, [question])
+    statistics_refresh()
+    page = words(admin_client.get(f"{ADMIN}reports/problemreport/{report.pk}/change/"))
+    assert "n 2, 0 % correct" in page and "1 open report(s)" in page
