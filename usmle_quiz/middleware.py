@@ -52,7 +52,8 @@ def database_unavailable(request: HttpRequest, exception: BaseException) -> Http
         )
     else:
         # Rendered without a request: no context processor touches the database.
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        context = {"request_id": getattr(request, "request_id", "")}
+        response = HttpResponse(render_to_string("503.html", context), status=503)
     response["Retry-After"] = "5"
     response["Cache-Control"] = "no-store"
     return response

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every reply (a 429 of the flood guard, a 503) has its request id and its log line.
+    "usmle_quiz.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "usmle_quiz.middleware.PermissionsPolicyMiddleware",
     "usmle_quiz.static_files.StaticFilesMiddleware",
@@ -374,16 +376,28 @@ SECURE_CSP = {
 
 # --- Logging --------------------------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
+# json: one JSON object per line (usmle_quiz.request_log.JsonFormatter), for a log shipper; text: plain lines.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", {"text", "json"})
+# The per-request line (usmle_quiz.request_log), at INFO: written when LOG_LEVEL lets INFO through;
+# LOG_REQUESTS=false leaves it out (gunicorn's access log has a line per request too).
+LOG_REQUESTS = env_bool("LOG_REQUESTS", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "usmle_quiz.request_log.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "usmle_quiz.request": {"level": LOG_LEVEL if LOG_REQUESTS else "WARNING"},
     },
 }
 

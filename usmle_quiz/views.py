@@ -42,4 +42,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
         return database_unavailable(request, error)
-    return HttpResponseServerError(render_to_string("500.html"))
+    return HttpResponseServerError(
+        render_to_string("500.html", {"request_id": getattr(request, "request_id", "")})
+    )
