@@ -130,9 +130,9 @@ def _encode(image: Image.Image, *, lossless: bool) -> bytes:
 
 # How text refers to a stored image: `![alt](image:KEY)` in Markdown, `src="image:KEY"` in HTML.
 IMAGE_REF = re.compile(r"image:([0-9a-f]{32})\b")
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SRC_REF = re.compile(r"""src\s*=\s*["']image:([0-9a-f]{32})["']""", re.IGNORECASE)
-_ALT = re.compile(r"""alt\s*=\s*"([^"]*)"|alt\s*=\s*'([^']*)'""", re.IGNORECASE)
+ALT_ATTRIBUTE = re.compile(r"""alt\s*=\s*"([^"]*)"|alt\s*=\s*'([^']*)'""", re.IGNORECASE)
 # In a choice (plain text, escaped): only the Markdown form.
 _CHOICE_REF = re.compile(r"!\[([^\]]*)\]\(image:([0-9a-f]{32})\)")
 
@@ -178,13 +178,13 @@ def images_resolve_html(html: str, images: dict) -> str:
         image = images.get(ref.group(1))
         if image is None:
             return f'<span class="image-missing">[image {ref.group(1)} not found]</span>'
-        alt_match = _ALT.search(tag)
+        alt_match = ALT_ATTRIBUTE.search(tag)
         alt = unescape((alt_match.group(1) or alt_match.group(2) or "") if alt_match else "").strip()
         return image_figure_html(
             key=image.key, alt=alt or image.alt_text, width=image.web_width, height=image.web_height
         )
 
-    return _IMG_TAG.sub(replace, html)
+    return IMG_TAG.sub(replace, html)
 
 
 def choice_text_html(text: str, *, zoom: bool = True) -> str:

@@ -20,13 +20,12 @@ from quizzes.formats.candidates import (
     Candidate,
     ImportOptions,
     ParsedBank,
-    check_size,
+    decode_text,
     describe,
     short_title,
 )
 from quizzes.formats.mapping import TaxonomyHints
 from quizzes.formats.markup import split_lead_in
-from quizzes.question_format import BankFormatError
 from quizzes.question_rules import ChoiceData
 
 _OPTION = re.compile(r"^\s*([A-Z])\s*[.)]\s+(\S.*?)\s*$")
@@ -34,11 +33,7 @@ _ANSWER = re.compile(r"^\s*ANSWER\s*:\s*(\S*)\s*$", re.IGNORECASE)
 
 
 def parse_aiken(raw: bytes, options: ImportOptions) -> ParsedBank:
-    check_size(raw)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise BankFormatError([f"the file is not UTF-8 text (byte {error.start})"]) from None
+    text = decode_text(raw)
     builder = BankBuilder(options, id_prefix="aiken")
     for number, (first_line, lines) in enumerate(_blocks(text), start=1):
         _add_question(builder, number, first_line, lines)

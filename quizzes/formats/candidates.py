@@ -202,3 +202,12 @@ def _text_problems(candidate: Candidate) -> list[str]:
     found = [problem for problem in found if not problem.startswith(explained or ("\0",))]
     problems.extend(found)
     return problems
+
+
+def decode_text(raw: bytes) -> str:
+    """A text format's bytes as text (UTF-8, with or without a BOM), or the whole file refused."""
+    check_size(raw)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BankFormatError([f"the file is not UTF-8 text (byte {error.start})"]) from None

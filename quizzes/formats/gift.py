@@ -21,7 +21,7 @@ from quizzes.formats.candidates import (
     Candidate,
     ImportOptions,
     ParsedBank,
-    check_size,
+    decode_text,
     describe,
     lettered_choices,
     short_title,
@@ -34,7 +34,6 @@ from quizzes.formats.markup import (
     split_objective,
     strip_text_format,
 )
-from quizzes.question_format import BankFormatError
 
 _SKIP_REASON = "only single-best-answer multiple choice is imported"
 # Escaped characters stand in private-use code points while the text is cut at the special ones,
@@ -47,11 +46,7 @@ _METADATA = re.compile(r"\[(id|tag):([^\]]*)\]", re.IGNORECASE)
 
 
 def parse_gift(raw: bytes, options: ImportOptions) -> ParsedBank:
-    check_size(raw)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise BankFormatError([f"the file is not UTF-8 text (byte {error.start})"]) from None
+    text = decode_text(raw)
     builder = BankBuilder(options, id_prefix="gift")
     category, number = "", 0
     for block, metadata in _blocks(text):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from quizzes.formats import ParsedBank
-from quizzes.images import ImageRejected, image_process
+from quizzes.images import ALT_ATTRIBUTE, IMG_TAG, ImageRejected, image_process
 from quizzes.models import Choice, Question, QuestionImage
 from quizzes.question_format import QuestionData
 from quizzes.question_rules import ChoiceData
@@ -27,8 +27,6 @@ from quizzes.services.images import image_find, image_store
 
 CHUNK = 200
 
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ALT = re.compile(r"""alt\s*=\s*"([^"]*)"|alt\s*=\s*'([^']*)'""", re.IGNORECASE)
 _MD_ALT = r"!\[([^\]]*)\]\({ref}\)"
 
 
@@ -82,9 +80,9 @@ def _alt_for(name: str, questions: list[QuestionData]) -> str:
                 found = re.search(_MD_ALT.format(ref=re.escape(ref)), text)
                 if found and found.group(1).strip():
                     return found.group(1).strip()
-                for tag in _IMG_TAG.findall(text):
+                for tag in IMG_TAG.findall(text):
                     if ref in tag:
-                        alt = _ALT.search(tag)
+                        alt = ALT_ATTRIBUTE.search(tag)
                         if alt and (alt.group(1) or alt.group(2) or "").strip():
                             return (alt.group(1) or alt.group(2)).strip()
     return name.rsplit("/", 1)[-1]
@@ -96,7 +94,7 @@ def _rewrite(text: str, keys: dict[str, str], *, choice: bool = False) -> str:
             if ref not in text:
                 continue
             if choice:  # a choice is plain text: an <img> there becomes our Markdown reference
-                text = _IMG_TAG.sub(
+                text = IMG_TAG.sub(
                     lambda match, ref=ref, key=key: (
                         f"![{_tag_alt(match.group(0)) or 'Image'}](image:{key})"
                         if ref in match.group(0)
@@ -109,7 +107,7 @@ def _rewrite(text: str, keys: dict[str, str], *, choice: bool = False) -> str:
 
 
 def _tag_alt(tag: str) -> str:
-    alt = _ALT.search(tag)
+    alt = ALT_ATTRIBUTE.search(tag)
     return (alt.group(1) or alt.group(2) or "").strip() if alt else ""
 
 
