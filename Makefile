@@ -24,10 +24,11 @@ help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 # The venv is built once and reinstalled only when a requirements file changes.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt
 	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 .PHONY: venv
@@ -69,13 +70,32 @@ browser-deps: ## install Debian's Chromium and axe-core (npm ci) for the browser
 		npm ci --no-audit --no-fund; }
 	@node -p '"axe-core " + require("./node_modules/axe-core/package.json").version'
 
+# Prometheus (promtool for the alert rule tests; the server and exporters for load runs) from Debian.
+.PHONY: prometheus-deps
+prometheus-deps: ## install Debian's Prometheus, promtool and the Redis and PgBouncer exporters if missing
+	@command -v promtool >/dev/null 2>&1 && command -v prometheus-redis-exporter >/dev/null 2>&1 \
+		&& command -v prometheus-pgbouncer-exporter >/dev/null 2>&1 || { \
+		echo "Installing Prometheus and its exporters (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			prometheus prometheus-redis-exporter prometheus-pgbouncer-exporter >/dev/null; }
+	@promtool --version 2>&1 | head -1
+
 .PHONY: test
-test: venv services browser-deps ## the whole suite against PostgreSQL and Redis, then the journey through PgBouncer
+test: venv services browser-deps prometheus-deps ## the whole suite against PostgreSQL and Redis, then the journey through PgBouncer
 	$(TEST_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	@# The demo bank must pass the item-writing linter (errors fail; warnings are printed).
 	$(TEST_ENV) $(PY) manage.py lint_bank --file quizzes/fixtures/demo_bank.json
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-alerts
 	@if [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-pgbouncer; fi
+
+# The alert rules (deploy/prometheus/): the example config's syntax (its token file exists only on a real
+# Prometheus host), the rules with every lint, then their unit tests (alerts_test.yml).
+.PHONY: test-alerts
+test-alerts: prometheus-deps ## promtool: check deploy/prometheus/ (config, rules) and run the alert rules' unit tests
+	promtool check config --syntax-only deploy/prometheus/prometheus.yml
+	promtool check rules --lint=all --lint-fatal deploy/prometheus/alerts.yml
+	cd deploy/prometheus && promtool test rules alerts_test.yml
 
 # The student journey again, through a real PgBouncer in transaction mode.
 PGBOUNCER_TESTS := tests/usmle_quiz/test_pgbouncer.py tests/quizzes/test_take_block.py \
@@ -184,8 +204,8 @@ DURATION ?= 5m
 LOAD_ENV := REDIS_URL=$(TEST_REDIS_URL)
 
 .PHONY: loadtest
-loadtest: venv services $(if $(PGBOUNCER),pgbouncer) ## SCENARIO=login|quiz|leaderboard|mixed|scale USERS=500 DURATION=5m [PGBOUNCER=1] [SPAWN_RATE=n]
-	$(PY) loadtests/run.py --scenario $(SCENARIO) --users $(USERS) --duration $(DURATION) $(if $(PGBOUNCER),--pgbouncer) $(if $(SPAWN_RATE),--spawn-rate $(SPAWN_RATE))
+loadtest: venv services $(if $(PGBOUNCER),pgbouncer) ## SCENARIO=login|quiz|leaderboard|mixed|scale USERS=500 DURATION=5m [PGBOUNCER=1] [SPAWN_RATE=n] [REDIS_OUTAGE=90s] [LOAD_ARGS=...]
+	$(PY) loadtests/run.py --scenario $(SCENARIO) --users $(USERS) --duration $(DURATION) $(if $(PGBOUNCER),--pgbouncer) $(if $(SPAWN_RATE),--spawn-rate $(SPAWN_RATE)) $(if $(REDIS_OUTAGE),--redis-outage $(REDIS_OUTAGE)) $(LOAD_ARGS)
 
 # Faults under load: the mixed profile through PgBouncer while Redis, PgBouncer, a gunicorn
 # worker and PostgreSQL are stopped and restarted in turn (this machine's real services).

@@ -5,6 +5,8 @@ Started by the Procfile: `gunicorn usmle_quiz.wsgi --config gunicorn.conf.py`.
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 
 def _int(name: str, default: int) -> int:
@@ -42,3 +44,40 @@ logger_class = "usmle_quiz.access_log.RedactingLogger"
 # (SECURE_PROXY_SSL_HEADER=true); otherwise from nobody, so a plain-HTTP request is never taken for HTTPS.
 _behind_tls_proxy = os.environ.get("SECURE_PROXY_SSL_HEADER", "false").strip().lower() == "true"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1") if _behind_tls_proxy else ""
+
+# Metrics summed across workers (prometheus_client's multiprocess mode, usmle_quiz.metrics): every worker
+# writes its figures into PROMETHEUS_MULTIPROC_DIR and a scrape adds them up, so a recycled worker's counts
+# stay. Set here, in the master, before any worker imports the app; without it, one directory per port
+# under the temp dir (removed again at exit). A task worker that should count into the same figures needs
+# the same PROMETHEUS_MULTIPROC_DIR (see the Procfile), and is best started after gunicorn, which empties
+# the directory when it starts.
+_metrics_on = os.environ.get("METRICS_ENABLED", "true").strip().lower() not in {"false", "0", "no", "off"}
+_metrics_dir_ours = os.path.join(tempfile.gettempdir(), f"usmle-quiz-metrics-{bind.rsplit(':', 1)[-1]}")
+# (Compared, not just "unset": a reload (HUP) reads this file again with the variable set here before.)
+_metrics_dir_default = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip() in ("", _metrics_dir_ours)
+if _metrics_on and _metrics_dir_default:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir_ours
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip() if _metrics_on else ""
+
+
+def on_starting(server):
+    """Start from zero: the files of a previous run would be summed in, and its dead workers shown live."""
+    if not _metrics_dir:
+        return
+    os.makedirs(_metrics_dir, exist_ok=True)
+    for name in os.listdir(_metrics_dir):
+        if name.endswith(".db"):  # only prometheus_client's files: the directory may be the operator's
+            os.remove(os.path.join(_metrics_dir, name))
+
+
+def child_exit(server, worker):
+    """A worker ended (recycled, killed or timed out): its counts stay, its per-process gauges go."""
+    if _metrics_dir:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid, _metrics_dir)
+
+
+def on_exit(server):
+    if _metrics_dir and _metrics_dir_default:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from accounts import devices, lockout
+from usmle_quiz import metrics
 
 User = get_user_model()
 # What a changed user's entry holds for a moment: far longer than any request
@@ -52,6 +53,7 @@ class CachedModelBackend(ModelBackend):
         if wait > 0:
             if request is not None:
                 request.login_retry_after = wait  # the login views answer 429 with Retry-After
+            metrics.login_lockout_counted()
             # Stops every backend: the password is not even checked, so waiting guesses learn nothing.
             raise PermissionDenied(lockout.message(wait))
         user = super().authenticate(
@@ -59,8 +61,10 @@ class CachedModelBackend(ModelBackend):
         )
         if user is None:
             lockout.failed(who)
+            metrics.login_counted(success=False)
             return None
         lockout.succeeded(who)
+        metrics.login_counted(success=True)
         if request is not None:
             devices.remember(request, user_id=user.pk)
         return user

@@ -83,3 +83,24 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
+
+
+class ApiToken(models.Model):
+    """A sign-in for one device of the JSON API (accounts.api_tokens). Only a hash of the token is kept."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60, help_text="The device, as the student named it.")
+    # The first characters of the token, shown on the profile page so a student can tell devices apart.
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="apitoken_user_active")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}...)"

@@ -3,6 +3,7 @@ from django.db import transaction
 from accounts.models import Cohort, User
 from accounts.names import name_skeleton
 from leaderboard.services import score_student_changed
+from usmle_quiz import metrics
 
 
 @transaction.atomic
@@ -12,6 +13,7 @@ def user_create(*, username: str, email: str, password: str, cohort: Cohort | No
     user.full_clean(exclude=["password"])
     user.name_skeleton = name_skeleton(user.public_name)
     user.save()
+    metrics.signup_counted()
     return user
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
     path("display/", views.display_settings, name="display_settings"),
+    path("devices/<int:token_id>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("two-factor/", views.two_factor, name="two_factor"),
     # Password checks share the login lockout; a completed reset clears it.

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import devices, lockout
 from accounts import two_factor as two_factor_service
+from accounts.api_tokens import api_token_revoke, api_tokens_active_for, api_tokens_revoke_all
 from accounts.forms import DisplayForm, ProfileForm, SignUpForm
 from accounts.services import user_create, user_display_update, user_profile_update
 from accounts.tasks import password_reset_mail
@@ -68,6 +69,12 @@ class PasswordChangeView(DjangoPasswordChangeView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever knew the old password may hold an API token: every device signs in again.
+        api_tokens_revoke_all(user_id=form.user.pk)
+        return response
+
 
 class PasswordResetConfirmView(DjangoPasswordResetConfirmView):
     """A completed reset proves the mailbox: the account's failed-sign-in counters are cleared."""
@@ -75,6 +82,7 @@ class PasswordResetConfirmView(DjangoPasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         lockout.account_cleared(user_id=form.user.pk)
+        api_tokens_revoke_all(user_id=form.user.pk)
         return response
 
 
@@ -153,9 +161,30 @@ def profile(request: HttpRequest) -> HttpResponse:
         user_profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Profile saved.")
         return redirect("profile")
-    return render(
-        request, "accounts/profile.html", {"form": form, "display_form": DisplayForm(instance=request.user)}
-    )
+    return render(request, "accounts/profile.html", _profile_context(request, form=form))
+
+
+def _profile_context(request: HttpRequest, **forms) -> dict:
+    return {
+        "form": ProfileForm(instance=request.user),
+        "display_form": DisplayForm(instance=request.user),
+        "api_tokens": api_tokens_active_for(user=request.user).only(
+            "pk", "name", "prefix", "created_at", "last_used_at"
+        ),
+        **forms,
+    }
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Sign one device out of the API (the profile page's "Revoke"); another student's token is a 404."""
+    if not api_token_revoke(user=request.user, token_id=token_id):
+        raise Http404("No such device.")
+    messages.success(request, "That device is signed out; it must sign in again to use the app.")
+    response = redirect(reverse("profile") + "#devices-title")
+    response.status_code = 303
+    return response
 
 
 @login_required
@@ -170,10 +199,7 @@ def display_settings(request: HttpRequest) -> HttpResponse:
         if "application/json" in request.headers.get("Accept", ""):
             return JsonResponse({"error": "Choose one of the listed colours and sizes."}, status=400)
         return render(
-            request,
-            "accounts/profile.html",
-            {"form": ProfileForm(instance=request.user), "display_form": form},
-            status=400,
+            request, "accounts/profile.html", _profile_context(request, display_form=form), status=400
         )
     user_display_update(user=request.user, **form.cleaned_data)
     if "application/json" in request.headers.get("Accept", ""):

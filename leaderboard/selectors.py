@@ -73,6 +73,27 @@ class Board:
         return self.scoped_rows().filter(user=user).first()
 
 
+class NoSuchBoard(ValueError):
+    """The period, subject or cohort asked for names no board; the message says which."""
+
+
+def board_for(*, period: str = "all", subject_slug: str = "", cohort_slug: str = "") -> Board:
+    """The board the page's filters (or the API's) name; NoSuchBoard when one of them names nothing."""
+    period = period or "all"
+    if period not in ("all", "week"):
+        raise NoSuchBoard("The period must be “all” or “week”.")
+    subject = cohort = None
+    if subject_slug:
+        subject = Subject.objects.filter(slug=subject_slug).first()
+        if subject is None:
+            raise NoSuchBoard("There is no such subject.")
+    if cohort_slug:
+        cohort = Cohort.objects.filter(slug=cohort_slug).first()
+        if cohort is None:
+            raise NoSuchBoard("There is no such cohort.")
+    return Board.of(period=period, subject=subject, cohort=cohort)
+
+
 ORDER = ["-rank_key", "user_id"]
 
 
@@ -214,6 +235,20 @@ def rank_of(*, board: Board, user: User) -> Position | None:
         answered=row.answered,
     )
     return Position(rank=rank, total=total, row=own, hidden=hidden)
+
+
+def rows_with_own(*, rows: list[BoardRow], user_id: int, position: Position | None) -> tuple[list, bool]:
+    """A (cached) page's rows with the student's own as it is now, so a page never contradicts itself:
+    hidden, or not on this board, their row is taken out; visible, it is their live row. Also returns
+    whether it is on the page. (The board page applies the same rule to its cached HTML: views._own_row.)"""
+    shown, on_page = [], False
+    for row in rows:
+        if row.user_id != user_id:
+            shown.append(row)
+        elif position is not None and not position.hidden:
+            shown.append(position.row)
+            on_page = True
+    return shown, on_page
 
 
 def _rank_from_redis(board: Board, user: User, row, hidden: bool) -> tuple[int | None, int]:

@@ -15,6 +15,7 @@ from leaderboard import sorted_sets
 from leaderboard.models import AllTimeScore, SubjectScore, WeeklyScore
 from leaderboard.ranking import COUNT_MAX, EPOCH, TIME_MAX, rank_key, week_of
 from quizzes.models import Question
+from usmle_quiz import metrics
 
 # (model, board kind, the column that scopes the board, or None)
 TABLES = [(AllTimeScore, "all", None), (WeeklyScore, "week", "week"), (SubjectScore, "subject", "subject_id")]
@@ -334,4 +335,5 @@ def sorted_sets_rebuild() -> int:
             last = rows[-1][0]
     redis.set(sorted_sets.ready_key(), "1")
     redis.delete(sorted_sets.lock_key())
+    metrics.leaderboard_rebuild_counted()
     return written

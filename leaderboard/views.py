@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET
 
 from accounts.models import Cohort
-from leaderboard.selectors import Board, BoardPage, leaderboard_page, rank_of
+from leaderboard.selectors import Board, BoardPage, NoSuchBoard, board_for, leaderboard_page, rank_of
 from quizzes.models import Subject
 from usmle_quiz.ascii_numbers import ascii_int
 
@@ -28,19 +28,15 @@ class SharedPage:
 
 
 def _board_from(request: HttpRequest) -> tuple[Board | None, str]:
-    period = request.GET.get("period", "all") or "all"
-    if period not in ("all", "week"):
-        return None, "The period must be “all” or “week”."
-    subject = cohort = None
-    if slug := request.GET.get("subject"):
-        subject = Subject.objects.filter(slug=slug).first()
-        if subject is None:
-            return None, "There is no such subject."
-    if slug := request.GET.get("cohort"):
-        cohort = Cohort.objects.filter(slug=slug).first()
-        if cohort is None:
-            return None, "There is no such cohort."
-    return Board.of(period=period, subject=subject, cohort=cohort), ""
+    try:
+        board = board_for(
+            period=request.GET.get("period", "all"),
+            subject_slug=request.GET.get("subject", ""),
+            cohort_slug=request.GET.get("cohort", ""),
+        )
+    except NoSuchBoard as unknown:
+        return None, str(unknown)
+    return board, ""
 
 
 def _page_number(raw: str) -> int:

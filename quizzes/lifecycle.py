@@ -93,6 +93,12 @@ def block_resume_clock(block: Block, *, now: datetime) -> timedelta:
     return max(timedelta(0), now - block.suspended_at)
 
 
+def block_time_used(block: Block) -> timedelta:
+    """A finished block's time from start to finish, less the time it stood suspended (no clock ran)."""
+    spent = block.finished_at - block.created_at - timedelta(seconds=block.suspended_seconds)
+    return max(timedelta(0), spent)
+
+
 # --- Finality and the key --------------------------------------------------------
 
 

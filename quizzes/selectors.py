@@ -238,6 +238,19 @@ def review_items(*, block: Block) -> list[Item]:
     )
 
 
+def review_breakdown(items: list[Item], key) -> list[dict]:
+    """The review's right-of-total per subject or system (`key` names a question's), by name."""
+    rows = defaultdict(lambda: {"total": 0, "correct": 0})
+    for item in items:
+        row = rows[key(item.question)]
+        row["total"] += 1
+        row["correct"] += bool(item.is_correct)
+    return [
+        {"name": name, **row, "percent": round(100 * row["correct"] / row["total"])}
+        for name, row in sorted(rows.items())
+    ]
+
+
 # Below this many answered first attempts a share says more about chance than about the question.
 PEER_SHARES_MIN = 10
 

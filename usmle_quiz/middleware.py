@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
@@ -44,7 +44,10 @@ def is_database_unavailable(exception: BaseException | None) -> bool:
 def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
     """503 with Retry-After: JSON for JSON clients, else a page rendered without touching the database."""
     log.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
-    if "application/json" in request.headers.get("Accept", ""):
+    if request.path.startswith("/api/"):  # the JSON API's refusals, whatever the client accepts (api.errors)
+        detail = "The service is busy. Try again in a few seconds."
+        response = JsonResponse({"detail": detail, "code": "unavailable"}, status=503)
+    elif "application/json" in request.headers.get("Accept", ""):
         response = HttpResponse(
             '{"error": "The service is busy. Try again in a few seconds."}',
             status=503,
@@ -111,27 +114,44 @@ class MalformedRequestMiddleware:
     """
 
     METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+    # The JSON API (api/) also changes settings and signs devices out; its refusals are JSON.
+    API_METHODS = (*METHODS, "PUT", "PATCH", "DELETE")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in self.METHODS:
-            response = HttpResponseNotAllowed(self.METHODS)
+        api = request.path.startswith("/api/")
+        allowed = self.API_METHODS if api else self.METHODS
+        if request.method not in allowed:
+            if api:
+                detail = f'Method "{request.method[:20]}" not allowed.'
+                response = JsonResponse({"detail": detail, "code": "method_not_allowed"}, status=405)
+                response["Allow"] = ", ".join(allowed)
+                return response
+            response = HttpResponseNotAllowed(allowed)
             response.content = render_to_string("405.html")
             return response
         declared = _declared_length(request)
         if declared is None:
-            return HttpResponse(render_to_string("400.html"), status=400)
+            return _refused(api, 400, "Content-Length is not a number.", "invalid")
         if declared > _body_limit(request) + 64 * 1024:
             # Refused before a byte of the body is read: no student form takes files, and Django's
             # own limit does not count file parts (those would be streamed to disk).
-            return HttpResponse(render_to_string("400.html"), status=413)
-        form = request.POST if request.method == "POST" else {}
+            return _refused(api, 413, "The request body is too large.", "too_large")
+        # The API reads JSON only (its strings refuse NUL themselves); reading a form here would consume it.
+        form = request.POST if request.method == "POST" and not api else {}
         if "\x00" in request.path or _has_nul(request.GET) or _has_nul(form):
             log.warning("refused a NUL byte in %s %s", request.method, request.path[:200])
-            return HttpResponse(render_to_string("400.html"), status=400)
+            return _refused(api, 400, "The request holds a NUL character.", "invalid")
         return self.get_response(request)
+
+
+def _refused(api: bool, status: int, detail: str, code: str) -> HttpResponse:
+    """The error page, or the JSON API's {"detail": ..., "code": ...} (api.errors)."""
+    if api:
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    return HttpResponse(render_to_string("400.html"), status=status)
 
 
 def _body_limit(request: HttpRequest) -> int:

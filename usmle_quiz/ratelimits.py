@@ -25,6 +25,8 @@ from django.template.loader import render_to_string
 from django_ratelimit import ALL
 from django_ratelimit.core import _split_rate, get_usage
 
+from usmle_quiz import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -87,13 +89,19 @@ def usage(request: HttpRequest, *, name: str, key: Callable, increment: bool = T
     except Exception:
         log.warning("rate limit %s skipped: the counter store failed", name, exc_info=True)
         return None
-    return result if result and result["should_limit"] else None
+    if not (result and result["should_limit"]):
+        return None
+    metrics.rate_limited_counted(limit=name)
+    return result
 
 
 def too_many_requests(request: HttpRequest, *, retry_after: int, message: str) -> HttpResponse:
     """429 in the form the client asked for: JSON, an htmx fragment or a full page."""
     retry_after = max(1, retry_after)
-    if "application/json" in request.headers.get("Accept", ""):
+    if request.path.startswith("/api/"):  # the JSON API's refusals, whatever the client accepts (api.errors)
+        body = {"detail": message, "code": "too_many_requests", "retry_after": retry_after}
+        response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
+    elif "application/json" in request.headers.get("Accept", ""):
         response = HttpResponse(
             json.dumps({"error": message, "retry_after": retry_after}),
             status=429,
@@ -169,7 +177,10 @@ def _flood_usage(request: HttpRequest) -> dict | None:
     except Exception:
         log.warning("flood guard skipped: the counter store failed", exc_info=True)
         return None
-    return {"count": count, "limit": limit, "time_left": window_end - now} if count > limit else None
+    if count <= limit:
+        return None
+    metrics.rate_limited_counted(limit="ip_flood")
+    return {"count": count, "limit": limit, "time_left": window_end - now}
 
 
 def _flood_script(cache):
@@ -188,7 +199,10 @@ class FloodGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path not in ("/healthz", "/readyz"):
+        # Prometheus's scrapes too: a flood from the address it shares must not blind the monitoring.
+        if request.path not in ("/healthz", "/readyz") and not (
+            request.path == metrics.PATH and metrics.scrape_allowed(request)
+        ):
             limited = _flood_usage(request)
             if limited:
                 return too_many_requests(

@@ -43,6 +43,9 @@ def trip(error: Exception) -> None:
         _state["failures"] += 1
         if not is_open():
             log.warning("Redis failed (%s): skipping it for %.0f s", type(error).__name__, open_seconds())
+            from usmle_quiz import metrics  # not at the top: settings.py imports this module
+
+            metrics.breaker_trip_counted()
         _state["open_until"] = time.monotonic() + open_seconds()
 
 

@@ -19,6 +19,8 @@ import uuid
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
+from usmle_quiz import metrics, operations
+
 log = logging.getLogger("usmle_quiz.request")
 
 HEADER = "X-Request-ID"
@@ -46,11 +48,13 @@ class RequestLogMiddleware:
         with connections["default"].execute_wrapper(counter):
             response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        operations.request_record(status=response.status_code, duration_ms=duration_ms)
         response[HEADER] = request.request_id
         match = getattr(request, "resolver_match", None)
         user = getattr(request, "user", None)
         # Only if something in the request already loaded it: reading request.user here would cost a lookup.
         user_id = user.pk if user is not None and _loaded(user) and user.is_authenticated else None
+        metrics.student_seen(user_id=user_id)
         fields = {
             "request_id": request.request_id,
             "method": request.method,

@@ -5,6 +5,7 @@ lists every variable with its default. With no DATABASE_URL and no REDIS_URL
 the app runs on SQLite and the local-memory cache (`make run` on a bare box).
 """
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -45,7 +46,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "corsheaders",
+    "django_prometheus",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -56,11 +61,18 @@ INSTALLED_APPS = [
     "notes",
     "faculty",
     "reports",
+    "api",
+    # Its AppConfig starts the error reports and the task counters (usmle_quiz.apps).
+    "usmle_quiz",
 ]
 
 MIDDLEWARE = [
-    # First, so every reply (a 429 of the flood guard, a 503) has its request id and its log line.
+    # Outermost, so the latency histograms cover the whole stack (django-prometheus).
+    "usmle_quiz.metrics_middleware.PrometheusBeforeMiddleware",
+    # Then, so every reply (a 429 of the flood guard, a 503) has its request id and its log line.
     "usmle_quiz.request_log.RequestLogMiddleware",
+    # Before anything that may answer early, so a refused or rate-limited API reply carries CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "usmle_quiz.middleware.PermissionsPolicyMiddleware",
     "usmle_quiz.static_files.StaticFilesMiddleware",
@@ -78,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # django-prometheus's, minus the scrapes, a failed request observed once (usmle_quiz.metrics_middleware).
+    "usmle_quiz.metrics_middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "usmle_quiz.urls"
@@ -137,6 +151,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"]["options"] = (
             f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c max_parallel_workers_per_gather=0"
         )
+# --- Metrics (usmle_quiz.metrics, docs/OPERATIONS.md) --------------------------
+# django-prometheus counts requests, latency by view, database queries and cache hits; the product's own
+# counters sit beside them. Under gunicorn the figures of every worker are summed (prometheus_client's
+# multiprocess mode, PROMETHEUS_MULTIPROC_DIR, set up by gunicorn.conf.py). METRICS_ENABLED=false leaves the
+# database and cache wrappers out (a few microseconds a query) and /metrics answers 404.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", True)
+# /metrics answers only these addresses or networks (the client address as usmle_quiz.ratelimits resolves it,
+# so behind a proxy the forwarded address counts), or a request bearing METRICS_TOKEN; everyone else gets 404.
+METRICS_ALLOWED = env_list("METRICS_ALLOWED", ["127.0.0.1", "::1"])
+for _entry in METRICS_ALLOWED:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED: {_entry!r} is not an address or a network such as 10.0.0.0/8."
+        ) from None
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Request latency and query duration buckets; 2 and 5 s are the alert thresholds (deploy/prometheus/).
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10, 30, float("inf"))
+# Read by prometheus_client itself before any metric exists (gunicorn.conf.py sets it for the web workers);
+# a task worker started before gunicorn would otherwise fail on the missing directory.
+if env_str("PROMETHEUS_MULTIPROC_DIR"):
+    Path(env_str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
+if METRICS_ENABLED:
+    DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+        "django.db.backends.", "django_prometheus.db.backends."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite (the embedded default for `make run`) cannot defer a unique constraint;
 # PostgreSQL, where the constraint matters, can.
@@ -161,10 +202,16 @@ if REDIS_URL:
         # sessions from the database), never an error page.
         "IGNORE_EXCEPTIONS": True,
     }
+    # django-prometheus's subclass of django-redis's backend counts hits and misses.
+    _redis_backend = (
+        "django_prometheus.cache.backends.redis.RedisCache"
+        if METRICS_ENABLED
+        else "django_redis.cache.RedisCache"
+    )
     CACHES = {
         # Pages, fragments, counts, and the session cache in front of the database.
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": _redis_backend,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "usmle"),
             "OPTIONS": _redis_options,
@@ -172,7 +219,7 @@ if REDIS_URL:
         # Rate-limit counters, apart so that clearing the page cache never resets a limit.
         # Fails open too (RATELIMIT_FAIL_OPEN): with Redis down, students keep answering.
         "ratelimit": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": _redis_backend,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "usmle") + ":rl",
             "OPTIONS": _redis_options,
@@ -334,7 +381,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -373,6 +420,77 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# --- The JSON API (api/, docs/API.md) -------------------------------------------
+# Browsers use their session (with CSRF on writes); other clients a token per device (accounts.api_tokens),
+# sent as "Authorization: Bearer <token>", stored hashed, revocable from the profile page.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 10, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api_tokens.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "USMLE Quiz API",
+    "DESCRIPTION": "Blocks, items, answers, review, stats and leaderboards for a student; see docs/API.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from this site's static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# --- Cross-origin access (django-cors-headers) ------------------------------------
+# Origins (scheme://host[:port]) whose pages may call /api/ from a browser; empty: none may. Only listed
+# origins get Access-Control-Allow-Credentials; the preflight is cached for CORS_PREFLIGHT_MAX_AGE seconds.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+for _origin in CORS_ALLOWED_ORIGINS:
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", _origin):
+        raise ImproperlyConfigured(
+            f"CORS_ALLOWED_ORIGINS: {_origin!r} is not an origin such as https://app.example.org "
+            "(scheme, host and optional port; no path, no trailing slash)."
+        )
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_PREFLIGHT_MAX_AGE = env_int("CORS_PREFLIGHT_MAX_AGE", 86400, minimum=0)
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "x-csrftoken",
+    "x-request-id",
+]
+CORS_EXPOSE_HEADERS = ["retry-after", "x-request-id"]
+# A listed origin may send the session cookie with its writes: CSRF must accept it too.
+CSRF_TRUSTED_ORIGINS = [
+    *CSRF_TRUSTED_ORIGINS,
+    *(o for o in CORS_ALLOWED_ORIGINS if o not in CSRF_TRUSTED_ORIGINS),
+]
+
+# --- Error reports (Sentry) -----------------------------------------------------
+# Off unless SENTRY_DSN is set (usmle_quiz.error_reports). No personal data is sent: no cookies, no bodies,
+# no user names; the request id is attached so a report and a log line can be matched.
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = env_int("SENTRY_TRACES_PERCENT", 0, minimum=0) / 100
+if SENTRY_TRACES_SAMPLE_RATE > 1:
+    raise ImproperlyConfigured("SENTRY_TRACES_PERCENT must be a whole number from 0 to 100.")
+if SENTRY_DSN:
+    # Right after the request id is chosen, so every report from the request carries it.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("usmle_quiz.request_log.RequestLogMiddleware") + 1,
+        "usmle_quiz.error_reports.RequestIdMiddleware",
+    )
 
 # --- Logging --------------------------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})

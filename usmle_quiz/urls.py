@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 
 from accounts.forms import LockoutAdminAuthenticationForm
 from quizzes.views import media, stats
-from usmle_quiz import health, views
+from usmle_quiz import health, metrics, views
 from usmle_quiz.admin_site import VerifiedAdminSite
 from usmle_quiz.ratelimits import ip_key, rate_limit
 
@@ -28,10 +28,13 @@ urlpatterns = [
     path("leaderboard/", include("leaderboard.urls")),
     path("notes/", include("notes.urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
     path("stats/", stats.stats, name="stats"),
     path("stats/reset/", stats.stats_reset, name="stats_reset"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Prometheus's scrape: METRICS_ALLOWED addresses or the METRICS_TOKEN bearer only, a 404 for anyone else.
+    path("metrics", metrics.metrics, name="metrics"),
     # The admin's login: the same per-address limit as the student login (the lockout is shared already).
     path(settings.ADMIN_URL + "login/", admin_login),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from leaderboard.services import standing_lock
 from quizzes import lifecycle
-from quizzes.models import AnswerReceipt, Block, Choice, Item, Question, Subject, System
+from quizzes.models import LETTERS, AnswerReceipt, Block, Choice, Item, Question, Subject, System
 from quizzes.selectors import draw_question_ids, pool_questions
 from quizzes.services.history import (
     Attempt,
@@ -32,6 +32,7 @@ from quizzes.services.history import (
     omitted_attempt,
     questions_mark_seen,
 )
+from usmle_quiz import metrics, operations
 
 # Time spent on one item is clamped to this, so a tab left open overnight
 # does not ruin "average time per question".
@@ -174,6 +175,7 @@ def _block_insert(
         for position, question_id in enumerate(question_ids, start=1)
     )
     questions_mark_seen(user=owner, question_ids=question_ids)
+    metrics.block_created_counted(mode=mode)
     return block
 
 
@@ -262,6 +264,8 @@ def _answer_locked(
             attempts=[Attempt(item.question_id, letter, item.is_correct, now, item.subject_id)],
             standing=standing,
         )
+    transaction.on_commit(operations.answer_record)  # the operations page's answers a minute
+    metrics.answer_counted(mode=block.mode)
     return AnswerResult(AnswerOutcome.RECORDED, block)
 
 
@@ -275,10 +279,11 @@ def _elapsed_ms(*, block: Block, item: Item, elapsed_ms: int | None, now) -> int
 
 
 @transaction.atomic
-def item_flag(*, block: Block, position: int) -> Item:
-    """Toggle the item's flag; the question joins or leaves the student's flagged pool."""
+def item_flag(*, block: Block, position: int, flagged: bool | None = None) -> Item:
+    """Toggle the item's flag (or set it to `flagged`: a retried request then changes nothing);
+    the question joins or leaves the student's flagged pool."""
     item = Item.objects.select_for_update().get(block=block, position=position)
-    item.flagged = not item.flagged
+    item.flagged = (not item.flagged) if flagged is None else flagged
     item.save(update_fields=["flagged"])
     row = history_rows_locked(user=block.owner, question_ids=[item.question_id])[item.question_id]
     row.flagged = item.flagged
@@ -331,6 +336,7 @@ def _finish_locked(*, block: Block, now, standing) -> None:
     block.save(
         update_fields=["finished_at", "answered_count", "correct_count", "suspended_at", "suspended_seconds"]
     )
+    metrics.block_finished_counted(mode=block.mode)
 
 
 @transaction.atomic
@@ -390,6 +396,35 @@ def _taxonomy_names(model, slugs: Sequence[str]) -> list[str]:
 
 # Highlights: at most this many ranges per item (a whole stem highlighted sentence by sentence fits).
 MAX_HIGHLIGHTS = 60
+# A stem is a few thousand characters; a range end beyond this is not a range in it.
+MAX_HIGHLIGHT_OFFSET = 100_000
+
+
+def highlights_clean(ranges: object) -> list[list[int]] | None:
+    """`ranges` as [[start, end], ...] of small non-negative integers; None when it is not that shape
+    (the question page's script and the API send the same)."""
+    if not isinstance(ranges, list) or len(ranges) > MAX_HIGHLIGHTS * 2:
+        return None
+    clean = []
+    for pair in ranges:
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(type(number) is int and 0 <= number <= MAX_HIGHLIGHT_OFFSET for number in pair)
+        ):
+            return None
+        clean.append([pair[0], pair[1]])
+    return clean
+
+
+def struck_clean(struck: object) -> str | None:
+    """Struck-out choices as upper-case answer letters; None when they are not answer letters."""
+    if not isinstance(struck, str):
+        return None
+    struck = struck.strip().upper()
+    if len(struck) > len(LETTERS) or any(letter not in LETTERS for letter in struck):
+        return None
+    return struck
 
 
 def item_marks_save(

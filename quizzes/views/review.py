@@ -1,7 +1,6 @@
 """My blocks, the review of a finished block, and "Retake incorrect"."""
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from notes.selectors import notes_for
 from quizzes.forms import RetakeForm, ReviewFilterForm
-from quizzes.lifecycle import review_may_be_shown
+from quizzes.lifecycle import block_time_used, review_may_be_shown
 from quizzes.models import Item
 from quizzes.selectors import (
     NO_SHARES,
@@ -21,6 +20,7 @@ from quizzes.selectors import (
     block_for_owner,
     blocks_for_owner,
     peer_shares,
+    review_breakdown,
     review_items,
 )
 from quizzes.services import (
@@ -45,18 +45,6 @@ def block_list(request: HttpRequest) -> HttpResponse:
         ascii_int(request.GET.get("page", ""), max_digits=6) or 1
     )
     return render(request, "quizzes/block_list.html", {"in_progress": in_progress, "finished": finished})
-
-
-def _breakdown(items, key) -> list[dict]:
-    rows = defaultdict(lambda: {"total": 0, "correct": 0})
-    for item in items:
-        row = rows[key(item.question)]
-        row["total"] += 1
-        row["correct"] += bool(item.is_correct)
-    return [
-        {"name": name, **row, "percent": round(100 * row["correct"] / row["total"])}
-        for name, row in sorted(rows.items())
-    ]
 
 
 @dataclass(frozen=True)
@@ -117,14 +105,11 @@ def block_review(request: HttpRequest, block_id: int) -> HttpResponse:
         "all_count": len(all_items),
         "flagged_count": sum(1 for item in all_items if item.flagged),
         "show": show or "all",
-        # Time suspended is not time used: the clock stood still.
-        "time_used_ms": int(
-            max(0, (block.finished_at - block.created_at).total_seconds() - block.suspended_seconds) * 1000
-        ),
+        "time_used_ms": int(block_time_used(block).total_seconds() * 1000),
         "omitted": block.item_count - (block.answered_count or 0),
         "total_time_ms": sum(item.time_spent_ms for item in all_items),
-        "by_subject": _breakdown(all_items, lambda question: question.subject.name),
-        "by_system": _breakdown(all_items, lambda question: question.system.name),
+        "by_subject": review_breakdown(all_items, lambda question: question.subject.name),
+        "by_system": review_breakdown(all_items, lambda question: question.system.name),
         "incorrect_count": sum(1 for item in all_items if item.is_correct is False and not item.omitted),
         "omitted_count": sum(1 for item in all_items if item.omitted),
         "retake_count": block_retake_count(block=block),

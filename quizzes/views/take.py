@@ -34,7 +34,7 @@ from quizzes.services import (
     item_flag,
     item_marks_save,
 )
-from quizzes.services.blocks import MAX_HIGHLIGHTS
+from quizzes.services.blocks import highlights_clean, struck_clean
 from usmle_quiz.ascii_numbers import ascii_int
 from usmle_quiz.ratelimits import rate_limit
 
@@ -267,8 +267,8 @@ def item_marks(request: HttpRequest, block_id: int, position: int) -> HttpRespon
     if highlights is False:
         return JsonResponse({"error": "The highlights sent are not a list of text ranges."}, status=400)
     if struck is not None:
-        struck = struck.strip().upper()
-        if len(struck) > len(LETTERS) or any(letter not in LETTERS for letter in struck):
+        struck = struck_clean(struck)
+        if struck is None:
             return JsonResponse({"error": "Struck-out choices must be answer letters A to F."}, status=400)
     try:
         item = item_marks_save(block=block, position=position, highlights=highlights, struck=struck)
@@ -277,10 +277,6 @@ def item_marks(request: HttpRequest, block_id: int, position: int) -> HttpRespon
     if not _wants_json(request):
         return _see_other(reverse("item_detail", args=[block.pk, position]))
     return JsonResponse({"highlights": item.highlights, "struck": item.struck})
-
-
-# A stem is a few thousand characters; a range end beyond this is not a range in it.
-MAX_HIGHLIGHT_OFFSET = 100_000
 
 
 def _highlights(raw: str | None) -> list[list[int]] | bool | None:
@@ -293,18 +289,8 @@ def _highlights(raw: str | None) -> list[list[int]] | bool | None:
         ranges = json.loads(raw)
     except ValueError:
         return False
-    if not isinstance(ranges, list) or len(ranges) > MAX_HIGHLIGHTS * 2:
-        return False
-    clean = []
-    for pair in ranges:
-        if (
-            not isinstance(pair, list)
-            or len(pair) != 2
-            or not all(type(number) is int and 0 <= number <= MAX_HIGHLIGHT_OFFSET for number in pair)
-        ):
-            return False
-        clean.append([pair[0], pair[1]])
-    return clean
+    clean = highlights_clean(ranges)
+    return False if clean is None else clean
 
 
 @login_required

@@ -60,7 +60,8 @@ def test_defaults_start_with_sqlite_and_local_memory_cache():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3",
+        # django-prometheus's subclass of Django's SQLite backend (it counts queries for /metrics).
+        "django_prometheus.db.backends.sqlite3",
         "django.core.cache.backends.locmem.LocMemCache",
         "django.contrib.sessions.backends.db",
     ]
@@ -68,7 +69,7 @@ def test_defaults_start_with_sqlite_and_local_memory_cache():
 
 def test_redis_url_switches_to_redis_cache_and_cached_db_sessions(settings):
     # make test runs with REDIS_URL set, so the live settings are the Redis ones.
-    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "django_prometheus.cache.backends.redis.RedisCache"
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
     assert settings.CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] <= 0.25
 
