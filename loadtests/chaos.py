@@ -3,10 +3,12 @@
 While locust runs the `mixed` profile, this stops and restarts the real
 services one after another: Redis, PgBouncer, a gunicorn worker (SIGKILL) and
 PostgreSQL. For each fault it records when it began, when the service was
-back, and when the site answered /readyz again. After the run, run.py turns
-locust's per-second history into "requests failed during the fault" and checks
-the answers: every acknowledged answer stored, none twice, and the leaderboard
-aggregates equal to a full rebuild.
+back, and when the site answered /readyz again. After the run, the harness
+(loadtests/harness/load.py) turns locust's per-second history into "requests
+failed during the fault" and checks the answers: every acknowledged answer
+stored, none twice, and the leaderboard aggregates equal to a full rebuild.
+`--redis-outage` (`make loadtest REDIS_OUTAGE=90s`) is one long Redis outage,
+for watching its alert fire and clear in Prometheus.
 """
 
 from __future__ import annotations
@@ -73,10 +75,12 @@ def _workers(master_pid: int) -> list[int]:
 # --- The faults -------------------------------------------------------------------
 
 
-def redis_restart(fault: Fault, port: int, **_) -> None:
-    _run("redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave")
-    time.sleep(OUTAGE_SECONDS)
-    _run("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379", "--save", "")
+def redis_restart(
+    fault: Fault, port: int, redis_port: int = 6379, outage_seconds: float = OUTAGE_SECONDS, **_
+) -> None:
+    _run("redis-cli", "-h", "127.0.0.1", "-p", str(redis_port), "shutdown", "nosave")
+    time.sleep(outage_seconds)
+    _run("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "")
     fault.restored = time.time()
 
 
@@ -119,7 +123,7 @@ SCHEDULE = [
 ]
 
 
-def inject(*, port: int, master_pid: int, pgbouncer: bool, stop_event) -> list[Fault]:
+def inject(*, port: int, master_pid: int, pgbouncer: bool, stop_event, redis_port: int = 6379) -> list[Fault]:
     """Run the schedule (skipping PgBouncer without --pgbouncer); returns what happened, with times."""
     faults = []
     if stop_event.wait(SETTLE_SECONDS):
@@ -128,12 +132,26 @@ def inject(*, port: int, master_pid: int, pgbouncer: bool, stop_event) -> list[F
         if needs_pgbouncer and not pgbouncer:
             continue
         fault = Fault(name=name, started=time.time())
-        action(fault, port, master_pid=master_pid)
+        action(fault, port, master_pid=master_pid, redis_port=redis_port)
         _wait_ready(port, fault)
         faults.append(fault)
         if stop_event.wait(SETTLE_SECONDS):
             break
     return faults
+
+
+def redis_outage(*, port: int, redis_port: int, seconds: float, stop_event) -> list[Fault]:
+    """`--redis-outage`: after SETTLE_SECONDS of load, Redis stopped for `seconds` and restarted (empty).
+
+    Long enough (more than a minute) for the "Redis lost" alert to fire, and the restart always happens,
+    even when the load ends first, so the alert is seen to clear.
+    """
+    if stop_event.wait(SETTLE_SECONDS):
+        return []
+    fault = Fault(name=f"Redis stopped for {seconds:.0f} s and restarted (empty)", started=time.time())
+    redis_restart(fault, port, redis_port=redis_port, outage_seconds=seconds)
+    _wait_ready(port, fault)
+    return [fault]
 
 
 def failed_during(history_csv: Path, faults: list[Fault], margin: float = 2.0) -> None:

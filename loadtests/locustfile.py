@@ -34,7 +34,7 @@ _lock = threading.Lock()
 # same items again and again (timed answers may change), and the database must
 # hold exactly one answer per acknowledged item.
 acknowledged_items: set[tuple[int, int]] = set()
-counters = {"spam_limited": 0, "answers_without_reply": 0, "answers_sent": 0}
+counters = {"spam_limited": 0, "answers_without_reply": 0, "answers_sent": 0, "answers_changed": 0}
 
 
 def _acknowledge(block: int, position: int) -> None:
@@ -226,16 +226,19 @@ class Spammer(Student):
         )
         match = re.search(r"/quizzes/(\d+)/", response.headers.get("Location", ""))
         self.block = int(match.group(1)) if match else None
+        # The letter each item holds, as acknowledged answers say: a 303 with another letter replaced it
+        # (the server counts a changed timed answer again; run.py compares with usmle_answers_total).
+        self.letters: dict[int, str] = {}
 
     @task
     def spam(self):
         if self.block is None:
             return
-        position = random.randint(1, 40)
+        position, letter = random.randint(1, 40), random.choice("ABCDE")
         _count("answers_sent")
         with self.post(
             f"/quizzes/{self.block}/q/{position}/",
-            {"choice": random.choice("ABCDE")},
+            {"choice": letter},
             "spam: answer",
             catch_response=True,
         ) as response:
@@ -243,6 +246,9 @@ class Spammer(Student):
                 _count("spam_limited")
                 response.success()  # the intended answer to spam
             elif response.status_code == 303:
+                if self.letters.get(position, letter) != letter:
+                    _count("answers_changed")
+                self.letters[position] = letter
                 _acknowledge(self.block, position)
                 response.success()
 
@@ -260,6 +266,12 @@ class FloorStudent(Student):
         if self.endpoint in ("item", "answer"):
             response = self.post("/quizzes/new/", {"size": "40", "mode": "timed", "pool": "all"}, "setup")
             self.block = int(re.search(r"/quizzes/(\d+)/", response.headers.get("Location", "")).group(1))
+
+    def on_stop(self):
+        # The same few students run every bench: an open block holds its 40 questions from their next one,
+        # so after ten runs in an hour (before the timed blocks expire) there would be none left to draw.
+        if self.block is not None:
+            self.post(f"/quizzes/{self.block}/finish/", {}, "teardown")
 
     @task
     def hit(self):
