@@ -178,7 +178,7 @@ bench-leaderboard: venv services ## generate 1,000,000 students (once) and time 
 SMOKE_URL := postgres://postgres@127.0.0.1:5432
 SMOKE_ENV := $(BENCH_ENV) REDIS_URL=redis://127.0.0.1:6379/11 ALLOWED_HOSTS=testserver DB_STATEMENT_TIMEOUT_MS=0
 .PHONY: bench-smoke
-bench-smoke: venv services ## bench-draw, bench-leaderboard and bench-item-analysis at a tiny size (CI)
+bench-smoke: venv services ## bench-draw, bench-leaderboard, bench-item-analysis and bench-floor at a tiny size (CI)
 	@for db in usmle_quiz_smoke_draw_bench usmle_quiz_smoke_lb_bench usmle_quiz_smoke_ia_bench; do \
 		dropdb --if-exists -h 127.0.0.1 -U postgres $$db && createdb -h 127.0.0.1 -U postgres $$db; done
 	@mkdir -p test-artifacts/bench-smoke && cp docs/PERFORMANCE.md test-artifacts/bench-smoke/PERFORMANCE.md
@@ -195,6 +195,8 @@ bench-smoke: venv services ## bench-draw, bench-leaderboard and bench-item-analy
 	$(SMOKE_ENV) DATABASE_URL=$(SMOKE_URL)/usmle_quiz_smoke_ia_bench $(PY) manage.py bench_item_analysis \
 		--students 2000 --questions 300 --attempts 20000 --cohorts 4 --runs 1
 	@for db in usmle_quiz_smoke_draw_bench usmle_quiz_smoke_lb_bench usmle_quiz_smoke_ia_bench; do dropdb -h 127.0.0.1 -U postgres $$db; done
+	@# The floor bench (gunicorn, every key page, the login burst) for a few seconds a page: about 100 s.
+	$(PY) loadtests/run.py --floor --users 2 --duration 5s
 
 # Load runs: a production-like stack (gunicorn, DEBUG off, its own database
 # usmle_quiz_load and Redis db 13) started and stopped by loadtests/run.py.

@@ -56,6 +56,10 @@ BREAKER_TRIPS = Counter("usmle_redis_breaker_trips", "Times the Redis circuit br
 LEADERBOARD_REBUILDS = Counter("usmle_leaderboard_rebuilds", "Redis board mirrors rebuilt from PostgreSQL.")
 TASKS = Counter("usmle_tasks", "Background tasks run, by task and result.", ["task", "result"])
 API_TOKENS_ISSUED = Counter("usmle_api_tokens_issued", "API tokens issued to devices.")
+# Every reply by status, counted by the outermost middleware: a 503 or 500 made by a middleware (a database
+# lost while the session loads) never reaches django-prometheus's by-status counter, which sits innermost.
+# The error ratio and the 5xx alerts read this one. Status codes are a small fixed set: a bounded label.
+RESPONSES = Counter("usmle_http_responses", "Replies by status, every middleware's included.", ["status"])
 # Each process's own; "liveall" keeps one series per live process and drops a dead worker's.
 PROCESS_MEMORY = Gauge(
     "usmle_process_resident_memory_bytes",

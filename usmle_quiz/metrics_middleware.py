@@ -4,6 +4,7 @@
   and the load report compares these series with locust's.
 - A request that raised is observed once in the latency histogram. django-prometheus observes it in
   process_exception and again in process_response, which still runs for the 500 or 503 the exception becomes.
+- The outermost one counts every reply by status (usmle_http_responses_total), the middleware's own included.
 - Each response gives the process a chance to refresh its memory and CPU gauges (at most every few seconds).
 """
 
@@ -29,6 +30,7 @@ class PrometheusBeforeMiddleware(django_prometheus_middleware.PrometheusBeforeMi
     def process_response(self, request, response):
         if _is_scrape(request):
             return response
+        metrics.RESPONSES.labels(status=str(response.status_code)).inc()
         return super().process_response(request, response)
 
 

@@ -39,7 +39,7 @@ REDIS_ALERT, REDIS_ALERT_FOR_SECONDS = "UsmleRedisDown", 60  # alerts.yml: usmle
 NOT_LOAD_VIEWS = "healthz|readyz|metrics"
 LATENCY = "django_http_requests_latency_seconds_by_view_method_bucket"  # the view alone
 WHOLE_STACK = "django_http_requests_latency_including_middlewares_seconds_bucket"  # every middleware too
-RESPONSES = "django_http_responses_total_by_status_view_method_total"
+RESPONSES = "usmle_http_responses_total"  # every reply by status, counted outermost
 REQUESTS = "django_http_requests_before_middlewares_total"
 
 

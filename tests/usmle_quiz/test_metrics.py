@@ -258,3 +258,25 @@ def test_a_dead_redis_is_a_counted_cache_failure_not_an_error_page(student_clien
         value(before, "django_cache_get_fail_total", backend="redis") or 0
     )
     assert failed >= 1
+
+
+def test_every_reply_is_counted_by_status_even_one_a_middleware_made(student):
+    """The error ratio's counter sits outermost: a middleware's own reply (here a 413) counts too."""
+    client = Client()
+    client.force_login(student)
+    before = scrape()
+    body = b"x" * (2 * 1024 * 1024)
+    assert client.post("/quizzes/new/", data=body, content_type="application/octet-stream").status_code == 413
+    assert client.get("/no-such-page-4711/").status_code == 404
+    after = scrape()
+    for status in ("413", "404"):
+        grown = (value(after, "usmle_http_responses_total", status=status) or 0) - (
+            value(before, "usmle_http_responses_total", status=status) or 0
+        )
+        assert grown == 1, status
+    # django-prometheus's innermost counter never saw the 413.
+    assert not [
+        labels
+        for labels in series(after, "django_http_responses_total_by_status_view_method_total")
+        if dict(labels)["status"] == "413"
+    ]
