@@ -40,6 +40,24 @@ class BlockForm(forms.Form):
     def system_ids(self) -> list[int]:
         return [self.systems_by_slug[slug].id for slug in self.cleaned_data.get("systems", [])]
 
+    def block_create_kwargs(self) -> dict:
+        """What block_create needs from a valid form: the page and the API build blocks the same way."""
+        return {
+            "mode": self.cleaned_data["mode"],
+            "pool": self.cleaned_data["pool"],
+            "size": self.cleaned_data["size"],
+            "subject_ids": self.subject_ids,
+            "system_ids": self.system_ids,
+            "subject_slugs": self.cleaned_data["subjects"],
+            "system_slugs": self.cleaned_data["systems"],
+        }
+
+
+# Create Test's refusal when the filters leave nothing to draw (the page's form error, the API's 400).
+NO_QUESTIONS_MATCH = (
+    "No questions match this pool, subject and system choice. Tick more boxes or choose another pool."
+)
+
 
 class RetakeForm(forms.Form):
     mode = forms.ChoiceField(choices=Block.Mode.choices, initial=Block.Mode.TUTOR)

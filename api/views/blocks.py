@@ -24,7 +24,7 @@ from api.serializers.blocks import (
 )
 from api.serializers.items import ReviewSerializer
 from quizzes import lifecycle
-from quizzes.forms import BlockForm, RetakeForm
+from quizzes.forms import NO_QUESTIONS_MATCH, BlockForm, RetakeForm
 from quizzes.models import Block
 from quizzes.selectors import (
     bank_counts,
@@ -48,7 +48,6 @@ from quizzes.services import (
 
 BLOCKS_PER_PAGE = 20
 # The Create Test page's words for a choice that leaves nothing to draw.
-NO_MATCH = "No questions match this pool, subject and system choice. Tick more boxes or choose another pool."
 BLOCK_STATE = OpenApiParameter(
     "state",
     str,
@@ -154,18 +153,9 @@ class BlockListView(ApiView):
         if not form.is_valid():
             raise form_invalid(form)
         try:
-            block = block_create(
-                owner=request.user,
-                mode=form.cleaned_data["mode"],
-                pool=form.cleaned_data["pool"],
-                size=form.cleaned_data["size"],
-                subject_ids=form.subject_ids,
-                system_ids=form.system_ids,
-                subject_slugs=form.cleaned_data["subjects"],
-                system_slugs=form.cleaned_data["systems"],
-            )
+            block = block_create(owner=request.user, **form.block_create_kwargs())
         except NoQuestionsMatch:
-            raise exceptions.ValidationError({"non_field_errors": [NO_MATCH]}) from None
+            raise exceptions.ValidationError({"non_field_errors": [NO_QUESTIONS_MATCH]}) from None
         return Response(_created(block), status=status.HTTP_201_CREATED)
 
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quizzes.forms import BlockForm
+from quizzes.forms import NO_QUESTIONS_MATCH, BlockForm
 from quizzes.models import Block
 from quizzes.selectors import pool_counts
 from quizzes.services import NoQuestionsMatch, block_create, block_finish_expired
@@ -63,22 +63,9 @@ def block_new(request: HttpRequest) -> HttpResponse:
     form = BlockForm(request.POST)
     if form.is_valid():
         try:
-            block = block_create(
-                owner=request.user,
-                mode=form.cleaned_data["mode"],
-                pool=form.cleaned_data["pool"],
-                size=form.cleaned_data["size"],
-                subject_ids=form.subject_ids,
-                system_ids=form.system_ids,
-                subject_slugs=form.cleaned_data["subjects"],
-                system_slugs=form.cleaned_data["systems"],
-            )
+            block = block_create(owner=request.user, **form.block_create_kwargs())
         except NoQuestionsMatch:
-            form.add_error(
-                None,
-                "No questions match this pool, subject and system choice. "
-                "Tick more boxes or choose another pool.",
-            )
+            form.add_error(None, NO_QUESTIONS_MATCH)
         else:
             if block.item_count < block.size_requested:
                 messages.info(
